@@ -1,5 +1,11 @@
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['**/node_modules/**', 'data/**', 'openapi/**', 'trainer-gpu/**', 'bench/out/**'] })
+  ...neostandard({ ts: true, ignores: ['**/node_modules/**', 'data/**', 'openapi/**', 'trainer-gpu/**', 'bench/out/**'] }),
+  {
+    rules: {
+      // `void promise` marks a deliberate fire-and-forget (heartbeats, watchers).
+      'no-void': ['error', { allowAsStatement: true }]
+    }
+  }
 ]

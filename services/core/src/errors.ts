@@ -1,0 +1,54 @@
+/**
+ * The one error vocabulary of the suite. Services throw `ServiceError`s with a code
+ * from this table, reply with it over NATS, and the gateway maps it to HTTP once.
+ * Codes are transport-neutral; `httpStatus` is only read at the HTTP edge.
+ */
+export const ErrorCodes = {
+  BAD_REQUEST: { code: 400, title: 'Bad Request' },
+  UNAUTHORIZED: { code: 401, title: 'Unauthorized' },
+  NOT_FOUND: { code: 404, title: 'Not Found' },
+  CONFLICT: { code: 409, title: 'Conflict' },
+  PAYLOAD_TOO_LARGE: { code: 413, title: 'Payload Too Large' },
+  UNPROCESSABLE: { code: 422, title: 'Unprocessable Content' },
+  TOO_MANY_REQUESTS: { code: 429, title: 'Too Many Requests' },
+  INTERNAL: { code: 500, title: 'Internal Server Error' },
+  UNAVAILABLE: { code: 503, title: 'Service Unavailable' },
+  TIMEOUT: { code: 504, title: 'Gateway Timeout' }
+} as const
+
+export type ErrorCodeName = keyof typeof ErrorCodes
+
+const byNumber = new Map<number, ErrorCodeName>(
+  Object.entries(ErrorCodes).map(([name, v]) => [v.code, name as ErrorCodeName])
+)
+
+export class ServiceError extends Error {
+  readonly codeName: ErrorCodeName
+
+  constructor (codeName: ErrorCodeName, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'ServiceError'
+    this.codeName = codeName
+  }
+
+  get code (): number { return ErrorCodes[this.codeName].code }
+  get title (): string { return ErrorCodes[this.codeName].title }
+
+  /** Rebuilds an error received as a numeric code (NATS service error header). */
+  static fromCode (code: number, message: string): ServiceError {
+    return new ServiceError(byNumber.get(code) ?? 'INTERNAL', message)
+  }
+}
+
+export const badRequest = (message: string) => new ServiceError('BAD_REQUEST', message)
+export const notFound = (message: string) => new ServiceError('NOT_FOUND', message)
+export const conflict = (message: string) => new ServiceError('CONFLICT', message)
+export const unavailable = (message: string) => new ServiceError('UNAVAILABLE', message)
+
+/** Errors a job handler throws when retrying cannot help: the job fails with this message. */
+export class JobFailure extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'JobFailure'
+  }
+}

@@ -1,0 +1,315 @@
+import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
+import type { KV } from '@nats-io/kv'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { TERMINAL_STATUSES, type JobRecord } from '../contracts/common.js'
+import { itemSubject, jobSubject, WORK_STREAM } from '../contracts/subjects.js'
+import { JobFailure } from '../errors.js'
+import type { Logger } from '../log.js'
+import type { StateDb } from '../state-db.js'
+import { Semaphore, sleep } from '../util/semaphore.js'
+import { isFanOut, type FanOutJobKind, type Item, type JobContext, type JobKind } from './kinds.js'
+import { DEFAULT_TUNING, ensureServiceConsumers, type ConsumerTuning } from './setup.js'
+import type { JobStore } from './store.js'
+
+export interface WorkerOptions {
+  nc: NatsConnection
+  kv: KV
+  store: JobStore
+  service: string
+  db: StateDb
+  log: Logger
+  kinds: JobKind[]
+  tuning?: Partial<ConsumerTuning>
+  /** Jobs (start/finish messages) handled at once by this process. */
+  jobConcurrency?: number
+  /** Items handled at once by this process, across jobs. */
+  itemConcurrency?: number
+}
+
+type Message = { type: 'start' | 'finish', job_id: string } | { type: 'item', job_id: string, key: string, data: unknown }
+
+const PROGRESS_EVERY_MS = 300
+
+/**
+ * Runs a service's job kinds: pulls its job and item messages from durable consumers,
+ * heartbeats while busy, commits item results to SQLite before acking, reports progress,
+ * reacts to cancellation, and finalises a fan-out job once, when its last item lands.
+ */
+export class JobWorker {
+  private readonly js: JetStreamClient
+  private readonly kinds = new Map<string, JobKind>()
+  private readonly tuning: ConsumerTuning
+  private readonly running = new Map<string, Set<AbortController>>()
+  private readonly jobSems = new Map<string, Semaphore>()
+  private readonly lastProgress = new Map<string, number>()
+  private readonly inFlight = new Set<Promise<void>>()
+  private stopping = false
+  private readonly stopController = new AbortController()
+  private watchStop?: () => void
+
+  constructor (private readonly opts: WorkerOptions) {
+    this.js = jetstream(opts.nc)
+    this.tuning = { ...DEFAULT_TUNING, ...opts.tuning }
+    for (const k of opts.kinds) this.kinds.set(k.kind, k)
+  }
+
+  async start (): Promise<void> {
+    const jsm = await this.js.jetstreamManager()
+    const names = await ensureServiceConsumers(jsm, this.opts.service, this.tuning)
+    await this.watchCancellations()
+    void this.consumeLoop(names.jobs, this.opts.jobConcurrency ?? 2)
+    void this.consumeLoop(names.items, this.opts.itemConcurrency ?? 32)
+  }
+
+  /** Stops pulling, aborts in-flight work and hands its messages back for redelivery. */
+  async stop (): Promise<void> {
+    this.stopping = true
+    this.stopController.abort('shutdown')
+    for (const set of this.running.values()) for (const c of set) c.abort('shutdown')
+    this.watchStop?.()
+    await Promise.race([Promise.allSettled([...this.inFlight]), sleep(10_000)])
+  }
+
+  private async watchCancellations (): Promise<void> {
+    const iter = await this.opts.kv.watch({ key: 'job.>', include: 'updates' as never })
+    this.watchStop = () => iter.stop()
+    void (async () => {
+      for await (const e of iter) {
+        if (e.operation !== 'PUT') continue
+        const job = e.json<JobRecord>()
+        if (job.status === 'cancelled' || job.status === 'failed') {
+          for (const c of this.running.get(job.id) ?? []) c.abort(job.status === 'cancelled' ? 'cancelled' : 'failed')
+        }
+      }
+    })().catch((err) => this.opts.log.warn({ err }, 'job watch ended'))
+  }
+
+  private async consumeLoop (durable: string, concurrency: number): Promise<void> {
+    const sem = new Semaphore(concurrency)
+    while (!this.stopping) {
+      try {
+        const consumer = await this.js.consumers.get(WORK_STREAM, durable)
+        const messages = await consumer.consume({ max_messages: concurrency })
+        this.stopController.signal.addEventListener('abort', () => { void messages.close() }, { once: true })
+        for await (const m of messages) {
+          if (this.stopping) { m.nak(); break }
+          await sem.acquire()
+          const p = this.handle(m).finally(() => { sem.release(); this.inFlight.delete(p) })
+          this.inFlight.add(p)
+        }
+      } catch (err) {
+        if (!this.stopping) this.opts.log.warn({ err: String(err), durable }, 'consumer interrupted; retrying')
+      }
+      if (!this.stopping) await sleep(1000, this.stopController.signal)
+    }
+  }
+
+  private async handle (m: JsMsg): Promise<void> {
+    const heartbeat = setInterval(() => m.working(), Math.max(1000, this.tuning.ackWaitS * 1000 / 3))
+    try {
+      const msg = m.json<Message>()
+      if (msg.type === 'item') await this.onItem(m, msg)
+      else await this.onJobMessage(m, msg)
+    } catch (err) {
+      this.opts.log.error({ err }, 'job message failed')
+      m.nak(2000)
+    } finally {
+      clearInterval(heartbeat)
+    }
+  }
+
+  private context (job: JobRecord, delivery: number, controller: AbortController): JobContext {
+    const { store, db, log } = this.opts
+    return {
+      job,
+      signal: controller.signal,
+      log: log.child({ job: job.id, kind: job.kind }),
+      delivery,
+      db,
+      progress: async (done, total) => {
+        await store.setProgress(job.id, total === undefined ? { done } : { done, total })
+      },
+      event: async (type, data) => {
+        await store.event({ type, job_id: job.id, data, time: new Date().toISOString() })
+      }
+    }
+  }
+
+  private track (jobId: string): AbortController {
+    const c = new AbortController()
+    if (this.stopping) c.abort('shutdown')
+    let set = this.running.get(jobId)
+    if (!set) this.running.set(jobId, set = new Set())
+    set.add(c)
+    return c
+  }
+
+  private untrack (jobId: string, c: AbortController): void {
+    const set = this.running.get(jobId)
+    set?.delete(c)
+    if (set?.size === 0) this.running.delete(jobId)
+  }
+
+  private async onJobMessage (m: JsMsg, msg: { type: 'start' | 'finish', job_id: string }): Promise<void> {
+    const { store } = this.opts
+    let job = await store.get(msg.job_id)
+    if (!job || TERMINAL_STATUSES.includes(job.status)) { m.ack(); return }
+    const kind = this.kinds.get(job.kind)
+    if (!kind) {
+      await store.transition(job.id, 'failed', { error: `no worker knows job kind ${job.kind}` })
+      m.term()
+      return
+    }
+    const delivery = m.info.deliveryCount
+    if (msg.type === 'start') {
+      job = await store.transition(job.id, 'running', { attempts: job.attempts + 1 })
+      if (job.status !== 'running') { m.ack(); return }
+    }
+    const controller = this.track(job.id)
+    const ctx = this.context(job, delivery, controller)
+    try {
+      if (!isFanOut(kind)) {
+        const result = await kind.run(ctx)
+        await this.succeed(job.id, result)
+      } else if (msg.type === 'start') {
+        await this.plan(kind, ctx)
+      } else {
+        const counts = this.countItems(job.id)
+        const result = await kind.finish(ctx, counts)
+        await this.succeed(job.id, result)
+      }
+      m.ack()
+    } catch (err) {
+      await this.failOrRetry(m, job, err, controller.signal)
+    } finally {
+      this.untrack(job.id, controller)
+    }
+  }
+
+  private async succeed (jobId: string, result: Record<string, unknown>): Promise<void> {
+    await this.opts.store.transition(jobId, 'succeeded', { result })
+  }
+
+  /** Decides what a thrown error means: cancellation, shutdown, a final failure, or a retry. */
+  private async failOrRetry (m: JsMsg, job: JobRecord, err: unknown, signal: AbortSignal): Promise<void> {
+    if (signal.aborted && signal.reason === 'shutdown') { m.nak(); return }
+    if (signal.aborted) { m.ack(); return }
+    const last = m.info.deliveryCount >= this.tuning.maxDeliver
+    if (err instanceof JobFailure || last) {
+      const message = err instanceof JobFailure ? err.message : 'the job failed on every attempt; see the service log'
+      this.opts.log.error({ err, job: job.id }, 'job failed')
+      await this.opts.store.transition(job.id, 'failed', { error: message })
+      m.ack()
+      return
+    }
+    this.opts.log.warn({ err, job: job.id, delivery: m.info.deliveryCount }, 'job attempt failed; will retry')
+    m.nak(Math.min(30_000, 1000 * 2 ** m.info.deliveryCount))
+  }
+
+  private async plan (kind: FanOutJobKind, ctx: JobContext): Promise<void> {
+    const { db, store } = this.opts
+    const jobId = ctx.job.id
+    const items = await kind.plan(ctx)
+    // The plan is recorded before publishing: a crash mid-publish leads to a full
+    // republish on redelivery, which the stream's msgID dedupe and job_items absorb.
+    db.prepare('INSERT INTO job_plans (job_id, total, planned_at) VALUES (?, ?, ?) ON CONFLICT(job_id) DO UPDATE SET total = excluded.total')
+      .run(jobId, items.length, new Date().toISOString())
+    await store.setProgress(jobId, { total: items.length, done: this.countItems(jobId).total })
+    const subject = itemSubject(this.opts.service)
+    const window = new Semaphore(256)
+    await Promise.all(items.map(async (item) => await window.run(async () => {
+      if (ctx.signal.aborted) return
+      await this.js.publish(subject, JSON.stringify({ type: 'item', job_id: jobId, key: item.key, data: item.data }), { msgID: `${jobId}:${item.key}` })
+    })))
+    if (ctx.signal.aborted) throw new Error('aborted while publishing items')
+    db.prepare('UPDATE job_plans SET published = 1 WHERE job_id = ?').run(jobId)
+    await this.maybeFinish(jobId)
+  }
+
+  private countItems (jobId: string): { total: number, ok: number } {
+    const row = this.opts.db.prepare('SELECT count(*) AS total, coalesce(sum(ok), 0) AS ok FROM job_items WHERE job_id = ?').get(jobId) as { total: number, ok: number }
+    return row
+  }
+
+  private async maybeFinish (jobId: string): Promise<void> {
+    const plan = this.opts.db.prepare('SELECT total, published FROM job_plans WHERE job_id = ?').get(jobId) as { total: number, published: number } | undefined
+    if (!plan?.published) return
+    const { total } = this.countItems(jobId)
+    if (total >= plan.total) {
+      await this.js.publish(jobSubject(this.opts.service), JSON.stringify({ type: 'finish', job_id: jobId }), { msgID: `${jobId}:finish` })
+    }
+  }
+
+  private async onItem (m: JsMsg, msg: { job_id: string, key: string, data: unknown }): Promise<void> {
+    const { store, db } = this.opts
+    const job = await store.get(msg.job_id)
+    if (!job || TERMINAL_STATUSES.includes(job.status)) { m.ack(); return }
+    const kind = this.kinds.get(job.kind)
+    if (!kind || !isFanOut(kind)) { m.term(); return }
+    const item: Item = { key: msg.key, data: msg.data }
+    const committed = db.prepare('SELECT 1 FROM job_items WHERE job_id = ? AND item_key = ?').get(job.id, item.key)
+    if (!committed) {
+      const sem = this.jobSemaphore(job, kind)
+      const controller = this.track(job.id)
+      try {
+        await sem.acquire()
+        let result
+        try {
+          if (controller.signal.aborted) throw new Error('aborted')
+          result = await kind.runItem(this.context(job, m.info.deliveryCount, controller), item)
+        } catch (err) {
+          if (controller.signal.aborted) {
+            if (controller.signal.reason === 'shutdown') m.nak()
+            else m.ack()
+            return
+          }
+          if (m.info.deliveryCount < this.tuning.maxDeliver) {
+            this.opts.log.warn({ err, job: job.id, item: item.key }, 'item failed; will retry')
+            m.nak(Math.min(30_000, 500 * 2 ** m.info.deliveryCount))
+            return
+          }
+          this.opts.log.error({ err, job: job.id, item: item.key }, 'item failed on every delivery')
+          result = kind.failedItem(item, err instanceof Error ? err.message : String(err))
+        } finally {
+          sem.release()
+        }
+        this.commit(kind, job, item, result, m.info.deliveryCount)
+      } finally {
+        this.untrack(job.id, controller)
+      }
+    }
+    await this.reportItemProgress(job.id)
+    await this.maybeFinish(job.id)
+    m.ack()
+  }
+
+  private commit (kind: FanOutJobKind, job: JobRecord, item: Item, result: unknown, deliveries: number): void {
+    const { db } = this.opts
+    const ok = kind.isOk ? kind.isOk(result) : true
+    db.transaction(() => {
+      const info = db.prepare('INSERT OR IGNORE INTO job_items (job_id, item_key, ok, result, deliveries, finished_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(job.id, item.key, ok ? 1 : 0, JSON.stringify(result), deliveries, new Date().toISOString())
+      if (info.changes === 1) kind.commitItem?.(db, job, item, result)
+    })()
+  }
+
+  private jobSemaphore (job: JobRecord, kind: FanOutJobKind): Semaphore {
+    let sem = this.jobSems.get(job.id)
+    if (!sem) this.jobSems.set(job.id, sem = new Semaphore(Math.max(1, kind.concurrency?.(job) ?? 1_000_000)))
+    return sem
+  }
+
+  private async reportItemProgress (jobId: string): Promise<void> {
+    const t = Date.now()
+    const plan = this.opts.db.prepare('SELECT total FROM job_plans WHERE job_id = ?').get(jobId) as { total: number } | undefined
+    const done = this.countItems(jobId).total
+    const last = done >= (plan?.total ?? Infinity)
+    if (!last && t - (this.lastProgress.get(jobId) ?? 0) < PROGRESS_EVERY_MS) return
+    this.lastProgress.set(jobId, t)
+    try {
+      await this.opts.store.setProgress(jobId, { done })
+    } catch (err) {
+      this.opts.log.warn({ err: String(err), job: jobId }, 'progress update failed')
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { realpathSync, statSync } from 'node:fs'
+import { isAbsolute, join, resolve, sep } from 'node:path'
+import { ServiceError } from './errors.js'
+
+/**
+ * Resolves a user-supplied path inside the allowed roots (DATA_DIR first, then
+ * T2S_SOURCE_ROOTS). `..` segments, NUL bytes, absolute paths outside every root and
+ * symlinks whose target leaves its root are refused with BAD_REQUEST; nothing is
+ * opened, only stat'ed. `field` names the request field in the message.
+ */
+export function resolveInsideRoots (input: string, roots: string[], field: string, kind: 'file' | 'dir'): string {
+  if (input.includes('\0')) throw bad(field, 'contains a NUL byte')
+  if (input.split(/[\\/]+/).includes('..')) throw bad(field, "must not contain '..'")
+  const allowed = roots
+    .map((r) => ({ given: resolve(r), real: safeRealpath(resolve(r)) }))
+    .filter((r): r is { given: string, real: string } => r.real !== null)
+  let candidates: string[]
+  if (isAbsolute(input)) {
+    const abs = resolve(input)
+    if (!allowed.some((r) => within(abs, r.given) || within(abs, r.real))) {
+      throw bad(field, 'is outside the allowed source roots (DATA_DIR and T2S_SOURCE_ROOTS)')
+    }
+    candidates = [abs]
+  } else {
+    candidates = allowed.map((r) => join(r.real, input))
+  }
+  for (const candidate of candidates) {
+    const real = safeRealpath(candidate)
+    if (real === null) continue
+    if (!allowed.some((r) => within(real, r.real))) throw bad(field, 'resolves outside the allowed source roots (a symlink pointing out?)')
+    const st = statSync(real)
+    if (kind === 'file' && !st.isFile()) throw bad(field, 'is not a file')
+    if (kind === 'dir' && !st.isDirectory()) throw bad(field, 'is not a folder')
+    return real
+  }
+  throw new ServiceError('BAD_REQUEST', `${field} "${input}": not found under the allowed source roots`)
+}
+
+function within (path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep)
+}
+
+function safeRealpath (p: string): string | null {
+  try { return realpathSync(p) } catch { return null }
+}
+
+const bad = (field: string, why: string) => new ServiceError('BAD_REQUEST', `${field} ${why}`)

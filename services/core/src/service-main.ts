@@ -1,0 +1,69 @@
+import { join, resolve } from 'node:path'
+import type { Service } from '@nats-io/services'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { TObject, Static } from 'typebox'
+import { ConfigError, loadConfig } from './config.js'
+import { createLogger, type Logger } from './log.js'
+import { connectNats } from './nats/connect.js'
+import { ensureJetStream } from './jobs/setup.js'
+import { JobStore } from './jobs/store.js'
+
+export interface ServiceDeps<C> {
+  config: C
+  log: Logger
+  nc: NatsConnection
+  jobs: JobStore
+  /** Absolute DATA_DIR. */
+  dataDir: string
+  /** `<DATA_DIR>/<service>/state.db`. */
+  stateDbPath: string
+}
+
+export interface RunningService {
+  /** Stops consuming and serving; the runner drains NATS afterwards. */
+  stop: () => Promise<void>
+  service?: Service
+}
+
+/**
+ * The whole `main.ts` of a service: validate the environment, connect to NATS (forever
+ * reconnecting), make sure the streams exist, build the app, and on SIGINT/SIGTERM stop
+ * it, drain NATS and exit. A configuration error exits 1 with the variable named.
+ */
+export async function runService<S extends TObject> (name: string, schema: S, build: (deps: ServiceDeps<Static<S>>) => Promise<RunningService>): Promise<void> {
+  let config: Static<S> & { NATS_URL: string, DATA_DIR: string, LOG_LEVEL: string }
+  try {
+    config = loadConfig(schema) as typeof config
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${name}: ${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+  const log = createLogger(name, config.LOG_LEVEL)
+  const nc = await connectNats(config.NATS_URL, name, log)
+  const { kv } = await ensureJetStream(nc)
+  const jobs = new JobStore(nc, kv)
+  const dataDir = resolve(config.DATA_DIR)
+  const app = await build({ config, log, nc, jobs, dataDir, stateDbPath: join(dataDir, name, 'state.db') })
+  log.info('ready')
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    log.info({ signal }, 'shutting down')
+    const force = setTimeout(() => process.exit(1), 15_000)
+    force.unref()
+    try {
+      await app.stop()
+      await nc.drain()
+    } catch (err) {
+      log.error({ err }, 'error during shutdown')
+    }
+    process.exit(0)
+  }
+  process.on('SIGINT', () => { void shutdown('SIGINT') })
+  process.on('SIGTERM', () => { void shutdown('SIGTERM') })
+}

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import Database from 'better-sqlite3'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { connectNats } from '@t2s/core/nats/connect'
+import { createLogger } from '@t2s/core/log'
+import { ensureJetStream } from '@t2s/core/jobs/setup'
+import { JobStore, newId } from '@t2s/core/jobs/store'
+import type { JobRecord } from '@t2s/core/contracts/common'
+import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js'
+import { startTs, waitFor, type Proc } from '../helpers/processes.js'
+
+const WORKER = new URL('../fixtures/job-worker.ts', import.meta.url).pathname
+const sumOfSquares = (n: number) => (n - 1) * n * (2 * n - 1) / 6
+
+describe('job runtime with a real nats-server', { timeout: 180_000 }, () => {
+  let nats: TestNatsServer
+  let nc: NatsConnection
+  let store: JobStore
+  let dir: string
+  const procs: Proc[] = []
+
+  const startWorker = async (extra: Record<string, string> = {}) => {
+    const p = await startTs(WORKER, { NATS_URL: nats.url, DB_PATH: join(dir, 'state.db'), EXEC_LOG: join(dir, 'exec.log'), ...extra }, /ready/)
+    procs.push(p)
+    return p
+  }
+  const committed = (jobId: string) => {
+    const db = new Database(join(dir, 'state.db'), { readonly: true })
+    try {
+      return db.prepare('SELECT key FROM results WHERE job_id = ?').pluck().all(jobId) as string[]
+    } finally { db.close() }
+  }
+  const waitDone = async (id: string, timeoutMs = 60_000) => await waitFor(async () => {
+    const j = await store.get(id)
+    return j && ['succeeded', 'failed', 'cancelled'].includes(j.status) ? j : null
+  }, timeoutMs)
+  const submit = async (kind: string, params: Record<string, unknown>, id?: string): Promise<JobRecord> =>
+    await store.submit({ id, kind, service: 'testsvc', params, resource: null, unit: 'items' })
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 't2s-jobs-'))
+    nats = await startNatsServer()
+    nc = await connectNats(nats.url, 'test', createLogger('test', 'silent'))
+    const { kv } = await ensureJetStream(nc)
+    store = new JobStore(nc, kv)
+  })
+  after(async () => {
+    for (const p of procs) await p.kill('SIGKILL')
+    await nc?.close()
+    await nats?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  test('a 200-item job completes with every item exactly once across a SIGKILL of its worker', async () => {
+    const w1 = await startWorker({ ITEM_MS: '25' })
+    const job = await submit('test.fanout', { n: 200 })
+    await waitFor(async () => committed(job.id).length >= 60)
+    await w1.kill('SIGKILL')
+    const before = committed(job.id).length
+    assert.ok(before < 200, 'killed before the end')
+    await startWorker({ ITEM_MS: '25' })
+    const done = await waitDone(job.id)
+    assert.equal(done.status, 'succeeded')
+    const keys = committed(job.id)
+    assert.equal(keys.length, 200)
+    assert.equal(new Set(keys).size, 200)
+    assert.deepEqual(done.result, { items: 200, rows: 200, sum: sumOfSquares(200) })
+    assert.deepEqual(done.progress, { done: 200, total: 200, unit: 'items' })
+  })
+
+  test('killing nats-server mid-run loses no item and no job', async () => {
+    const job = await submit('test.fanout', { n: 200 })
+    await waitFor(async () => committed(job.id).length >= 40)
+    await nats.kill()
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await nats.restart()
+    const done = await waitDone(job.id, 90_000)
+    assert.equal(done.status, 'succeeded')
+    assert.equal(new Set(committed(job.id)).size, 200)
+    assert.deepEqual(done.result, { items: 200, rows: 200, sum: sumOfSquares(200) })
+  })
+
+  test('submitting the same job id twice creates one job', async () => {
+    const id = newId('job')
+    const a = await submit('test.single', { steps: 3 }, id)
+    const b = await submit('test.single', { steps: 3 }, id)
+    assert.equal(a.id, b.id)
+    const done = await waitDone(id)
+    assert.equal(done.status, 'succeeded')
+    assert.equal(done.attempts, 1)
+    const all = await store.list({ kind: 'test.single' })
+    assert.equal(all.filter((j) => j.id === id).length, 1)
+  })
+
+  test('cancelling stops a running job', async () => {
+    const job = await submit('test.fanout', { n: 400 })
+    await waitFor(async () => committed(job.id).length >= 10)
+    await store.cancel(job.id)
+    const at = committed(job.id).length
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const done = await store.get(job.id)
+    assert.equal(done?.status, 'cancelled')
+    assert.ok(committed(job.id).length <= at + 16, 'no new work after the cancel beyond items in flight')
+  })
+
+  test('unknown job kinds fail with a message instead of hanging', async () => {
+    const job = await submit('test.nope', {})
+    const done = await waitDone(job.id)
+    assert.equal(done.status, 'failed')
+    assert.match(done.error ?? '', /test\.nope/)
+  })
+
+  test('a 30 s NATS outage is survived without restarting the worker', { timeout: 120_000 }, async () => {
+    const job = await submit('test.fanout', { n: 60 })
+    await nats.kill()
+    await new Promise((resolve) => setTimeout(resolve, 30_000))
+    await nats.restart()
+    const done = await waitDone(job.id, 60_000)
+    assert.equal(done.status, 'succeeded')
+    assert.equal(committed(job.id).length, 60)
+    assert.ok(readFileSync(join(dir, 'exec.log'), 'utf8').length > 0)
+  })
+})
