@@ -1,0 +1,141 @@
+/**
+ * The sandbox's child program: runs one query at a time for the parent (sandbox.ts) over
+ * IPC. It is disposable by design: the parent SIGKILLs it at a query's deadline, because a
+ * running better-sqlite3 query cannot be interrupted any other way.
+ */
+import { statSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+import { ONLY_QUERIES, refusal } from './guard.js'
+import { DB_NOT_FOUND, NO_STATEMENT } from './messages.js'
+import type { ChildMessage, QueryRequest } from './protocol.js'
+import type { ExecResult, SqlValue } from './types.js'
+
+type Result = Omit<ExecResult, 'elapsed_ms'>
+
+const MAX_CONNECTIONS = 32
+
+interface Connection {
+  db: Database.Database
+  identity: string
+}
+
+const connections = new Map<string, Connection>()
+
+function open (file: string): Database.Database | undefined {
+  let identity: string
+  try {
+    const st = statSync(file)
+    if (!st.isFile()) return undefined
+    identity = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`
+  } catch {
+    return undefined
+  }
+  const cached = connections.get(file)
+  connections.delete(file)
+  if (cached?.identity === identity) {
+    connections.set(file, cached)
+    return cached.db
+  }
+  cached?.db.close()
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  db.pragma('query_only = ON')
+  connections.set(file, { db, identity })
+  if (connections.size > MAX_CONNECTIONS) {
+    const [oldest, conn] = connections.entries().next().value!
+    conn.db.close()
+    connections.delete(oldest)
+  }
+  return db
+}
+
+function toValue (v: unknown): SqlValue {
+  if (typeof v === 'bigint') return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v
+  return v as SqlValue
+}
+
+// Approximate in-memory size, used only to cap a result before it is copied to the parent.
+function sizeOf (v: SqlValue): number {
+  if (typeof v === 'string') return 2 * v.length
+  if (v instanceof Uint8Array) return v.byteLength
+  return 8
+}
+
+function failure (status: 'error' | 'rejected', error: string): Result {
+  return { status, columns: [], rows: [], truncated: false, error }
+}
+
+function run (req: QueryRequest): Result {
+  let db: Database.Database | undefined
+  try {
+    db = open(req.dbPath)
+  } catch (err) {
+    return failure('error', `cannot open database: ${(err as Error).message}`)
+  }
+  if (db === undefined) return failure('error', DB_NOT_FOUND)
+
+  let stmt: Database.Statement
+  try {
+    stmt = db.prepare(req.sql)
+  } catch (err) {
+    const message = (err as Error).message
+    if (err instanceof RangeError && message.includes('more than one statement')) {
+      return failure('rejected', `${ONLY_QUERIES} (found more than one statement)`)
+    }
+    if (err instanceof RangeError && message.includes('no statements')) return failure('error', NO_STATEMENT)
+    return failure('error', message)
+  }
+  const why = refusal(req.sql, stmt)
+  if (why !== undefined) return failure('rejected', why)
+
+  try {
+    stmt.raw(true).safeIntegers(true)
+    const columns = stmt.columns().map((c) => c.name)
+    const rows: SqlValue[][] = []
+    let bytes = 0
+    let truncated = false
+    for (const raw of stmt.iterate() as IterableIterator<unknown[]>) {
+      if (rows.length >= req.maxRows) {
+        truncated = true
+        break
+      }
+      const row = raw.map(toValue)
+      for (const v of row) bytes += sizeOf(v)
+      if (bytes > req.maxBytes) {
+        truncated = true
+        break
+      }
+      rows.push(row)
+    }
+    return { status: 'ok', columns, rows, truncated }
+  } catch (err) {
+    return failure('error', (err as Error).message)
+  }
+}
+
+// If the parent dies without killing us (SIGKILL, crash) while a query runs, the main
+// thread is stuck inside SQLite and cannot notice; this thread can, and ends the process.
+function watchParent (): void {
+  const source = `
+    const { workerData } = require('node:worker_threads')
+    setInterval(() => {
+      if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL')
+    }, 500)
+  `
+  new Worker(source, { eval: true, workerData: process.ppid }).unref()
+}
+
+function send (msg: ChildMessage): void {
+  process.send!(msg)
+}
+
+if (process.send === undefined) {
+  console.error('sandbox-child must be started by SqlSandbox (child_process.fork)')
+  process.exit(1)
+}
+watchParent()
+process.on('disconnect', () => process.exit(0))
+process.on('message', (req: QueryRequest) => {
+  send({ type: 'result', id: req.id, result: run(req) })
+})
+send({ type: 'ready' })
