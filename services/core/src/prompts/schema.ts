@@ -22,6 +22,8 @@ export class SchemaRenderer {
   readonly #cache = new Map<string, string>()
   readonly #descriptionDir: (dbPath: string) => string
   readonly #maxEntries: number
+  #hits = 0
+  #misses = 0
 
   constructor (opts: SchemaRendererOptions = {}) {
     this.#descriptionDir = opts.descriptionDir ?? defaultDescriptionDir
@@ -36,14 +38,20 @@ export class SchemaRenderer {
     const key = JSON.stringify([path, st.mtimeMs, st.size, opts.sample_rows, opts.column_descriptions])
     const hit = this.#cache.get(key)
     if (hit !== undefined) {
+      this.#hits++
       this.#cache.delete(key)
       this.#cache.set(key, hit)
       return hit
     }
+    this.#misses++
     const text = renderSchema(path, opts, this.#descriptionDir)
     this.#cache.set(key, text)
     if (this.#cache.size > this.#maxEntries) this.#cache.delete(this.#cache.keys().next().value as string)
     return text
+  }
+
+  get stats (): { hits: number, misses: number, entries: number } {
+    return { hits: this.#hits, misses: this.#misses, entries: this.#cache.size }
   }
 
   clear (): void {
