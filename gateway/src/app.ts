@@ -1,0 +1,55 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { JobRecordSchema, ProblemSchema } from '@t2s/core/contracts/common'
+import { QuestionSchema, SourceSchema } from '@t2s/core/contracts/sources'
+import type { JobStore } from '@t2s/core/jobs/store'
+import { REDACT_PATHS } from '@t2s/core/log'
+import { Bus } from './lib/bus.js'
+import { registerAuth } from './plugins/auth.js'
+import { registerDocs } from './plugins/docs.js'
+import { registerErrorHandling } from './plugins/errors.js'
+import { registerSecurity } from './plugins/security.js'
+import { healthRoutes } from './routes/health.js'
+import { jobRoutes } from './routes/jobs.js'
+import { sourceRoutes } from './routes/sources.js'
+
+export interface GatewayOptions {
+  nc?: NatsConnection
+  jobs?: JobStore
+  apiKeys: string[]
+  rateLimitMax?: number
+  corsOrigins?: string[]
+  services?: string[]
+  requestTimeoutMs?: number
+  logLevel?: string
+}
+
+export const BODY_LIMIT = 1024 * 1024
+
+/** Builds the gateway without listening: server.ts, tests and the OpenAPI export share it. */
+export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'silent', redact: REDACT_PATHS },
+    bodyLimit: BODY_LIMIT,
+    // Explicit timeouts: fastify's requestTimeout defaults to none, a slowloris risk.
+    connectionTimeout: 0,
+    requestTimeout: opts.requestTimeoutMs ?? 30_000,
+    keepAliveTimeout: 72_000,
+    http: { headersTimeout: 10_000 },
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema]) app.addSchema(schema)
+  await registerDocs(app)
+  await registerSecurity(app, { rateLimitMax: opts.rateLimitMax ?? 6000, corsOrigins: opts.corsOrigins ?? [] })
+  registerAuth(app, opts.apiKeys)
+  registerErrorHandling(app)
+
+  const bus = new Bus(opts.nc, opts.jobs)
+  healthRoutes(app, bus, opts.services ?? [])
+  jobRoutes(app, bus)
+  sourceRoutes(app, bus)
+  return app
+}

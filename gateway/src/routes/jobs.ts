@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify'
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
+import { Type } from 'typebox'
+import { IdParamsSchema, JobStatusSchema, TERMINAL_STATUSES, type JobStatus } from '@t2s/core/contracts/common'
+import { eventSubject, EVENTS_STREAM } from '@t2s/core/contracts/subjects'
+import type { JobEvent } from '@t2s/core/jobs/store'
+import type { Bus } from '../lib/bus.js'
+import { ok, problems } from '../lib/schemas.js'
+
+const JobRef = { $ref: 'Job#' }
+const JobList = Type.Object({ items: Type.Array(Type.Unsafe(JobRef)), total: Type.Integer() })
+const ListQuery = Type.Object({
+  status: Type.Optional(JobStatusSchema),
+  kind: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 })
+}, { additionalProperties: false })
+
+const HEARTBEAT_MS = 15_000
+
+export function jobRoutes (app: FastifyInstance, bus: Bus): void {
+  app.get('/v1/jobs', {
+    schema: { tags: ['jobs'], summary: 'List jobs, newest first', querystring: ListQuery, response: { 200: ok('Jobs', JobList), ...problems(400) } }
+  }, async (request) => {
+    const q = request.query as { status?: JobStatus, kind?: string, limit: number }
+    const items = await bus.jobs.list(q)
+    return { items, total: items.length }
+  })
+
+  app.get('/v1/jobs/:id', {
+    schema: { tags: ['jobs'], summary: 'A job: status, progress, result or error', params: IdParamsSchema, response: { 200: ok('The job', Type.Unsafe(JobRef)), ...problems(404) } }
+  }, async (request) => await bus.jobs.require((request.params as { id: string }).id))
+
+  app.post('/v1/jobs/:id/cancel', {
+    schema: { tags: ['jobs'], summary: 'Cancel a job; workers stop starting new work within 2 s', params: IdParamsSchema, response: { 200: ok('The job after the request', Type.Unsafe(JobRef)), ...problems(404) } }
+  }, async (request) => await bus.jobs.cancel((request.params as { id: string }).id))
+
+  app.get('/v1/jobs/:id/events', {
+    schema: {
+      tags: ['jobs'],
+      summary: 'Progress as server-sent events (status, progress, log, metric); resumable with Last-Event-ID; ends after the final status',
+      params: IdParamsSchema,
+      headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]+$' })) }),
+      response: { 200: { description: 'An event stream; each event id is its stream sequence', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...problems(404) }
+    }
+  }, async (request, reply) => {
+    const id = (request.params as { id: string }).id
+    await bus.jobs.require(id)
+    const lastId = Number(request.headers['last-event-id'] ?? 0)
+    const js = jetstream(bus.nc!)
+    const consumer = await js.consumers.get(EVENTS_STREAM, {
+      filter_subjects: eventSubject(id),
+      ...(lastId > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastId + 1 } : { deliver_policy: DeliverPolicy.All })
+    })
+    const messages = await consumer.consume()
+    reply.hijack()
+    const raw = reply.raw
+    raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+    raw.write(': events of job ' + id + '\n\n')
+    const finish = () => { clearInterval(timer); void messages.close(); if (!raw.writableEnded) raw.end() }
+    // Heartbeats keep proxies from closing an idle stream; the record check ends a stream
+    // whose final status event was never published (its worker crashed at that moment).
+    const timer = setInterval(() => {
+      raw.write(': ping\n\n')
+      void bus.jobs.get(id).then((job) => {
+        if (job && TERMINAL_STATUSES.includes(job.status) && messages.getPending() === 0) {
+          raw.write(`event: status\ndata: ${JSON.stringify({ type: 'status', job_id: id, status: job.status, progress: job.progress, time: job.updated_at })}\n\n`)
+          finish()
+        }
+      }).catch(() => {})
+    }, HEARTBEAT_MS)
+    raw.on('close', finish)
+    try {
+      for await (const m of messages) {
+        const e = m.json<JobEvent>()
+        raw.write(`id: ${m.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
+        if (e.type === 'status' && e.status && TERMINAL_STATUSES.includes(e.status)) break
+      }
+    } finally {
+      finish()
+    }
+  })
+}

@@ -1,0 +1,46 @@
+import { ConfigError, listOf, loadConfig } from '@t2s/core/config'
+import { createLogger } from '@t2s/core/log'
+import { connectNats } from '@t2s/core/nats/connect'
+import { ensureJetStream } from '@t2s/core/jobs/setup'
+import { JobStore } from '@t2s/core/jobs/store'
+import { buildGateway } from './app.js'
+import { GatewayEnv } from './config.js'
+
+let config
+try {
+  config = loadConfig(GatewayEnv)
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`gateway: ${err.message}\n`)
+    process.exit(1)
+  }
+  throw err
+}
+const log = createLogger('gateway', config.LOG_LEVEL)
+const nc = await connectNats(config.NATS_URL, 'gateway', log)
+const { kv } = await ensureJetStream(nc)
+const app = await buildGateway({
+  nc,
+  jobs: new JobStore(nc, kv),
+  apiKeys: listOf(config.T2S_API_KEYS),
+  rateLimitMax: config.T2S_RATE_LIMIT_MAX,
+  corsOrigins: listOf(config.T2S_CORS_ORIGINS),
+  services: listOf(config.T2S_SERVICES),
+  requestTimeoutMs: config.T2S_REQUEST_TIMEOUT_MS,
+  logLevel: config.LOG_LEVEL
+})
+const address = await app.listen({ port: config.PORT, host: config.HOST })
+log.info({ address }, 'gateway listening')
+
+let closing = false
+const shutdown = async (signal: string) => {
+  if (closing) return
+  closing = true
+  log.info({ signal }, 'shutting down')
+  setTimeout(() => process.exit(1), 10_000).unref()
+  await app.close()
+  await nc.drain().catch(() => {})
+  process.exit(0)
+}
+process.on('SIGINT', () => { void shutdown('SIGINT') })
+process.on('SIGTERM', () => { void shutdown('SIGTERM') })

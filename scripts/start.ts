@@ -1,0 +1,134 @@
+/**
+ * One-command launcher: `npm start`.
+ *
+ * Starts nats-server (JetStream under DATA_DIR, a free loopback port) unless NATS_URL is
+ * set, then every service that exists under services/ and the gateway, each as its own
+ * process, restarting any that crash. Prints the Swagger UI address and the API key.
+ * Ctrl-C (or SIGTERM) stops everything, NATS last, and leaves no process behind.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer, connect as tcpConnect } from 'node:net'
+import { join, resolve } from 'node:path'
+import { SERVICE_NAMES } from '@t2s/core/contracts/subjects'
+
+const root = resolve(import.meta.dirname, '..')
+const dataDir = resolve(process.env.DATA_DIR || join(root, 'data'))
+const port = Number(process.env.PORT || 8080)
+const host = process.env.HOST || '127.0.0.1'
+const children = new Map<string, ChildProcess>()
+let stopping = false
+
+const say = (msg: string) => process.stdout.write(`[t2s] ${msg}\n`)
+
+async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port
+      srv.close(() => resolve(p))
+    })
+  })
+}
+
+async function waitForPort (p: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = tcpConnect(p, '127.0.0.1')
+      s.once('connect', () => { s.destroy(); resolve(true) })
+      s.once('error', () => resolve(false))
+    })
+    if (ok) return true
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return false
+}
+
+async function startNats (): Promise<string> {
+  if (spawnSync('nats-server', ['--version']).error) {
+    say('nats-server was not found on PATH.')
+    say('Install it (Debian/Ubuntu: sudo apt-get install -y nats-server; elsewhere: https://nats.io/download) or set NATS_URL to a running server with JetStream.')
+    process.exit(1)
+  }
+  const natsPort = await freePort()
+  const dir = join(dataDir, 'nats')
+  mkdirSync(dir, { recursive: true })
+  const conf = join(dir, 'nats.conf')
+  // max_payload is raised so large per-item listings fit in one reply.
+  writeFileSync(conf, `listen: 127.0.0.1:${natsPort}\nmax_payload: 8MB\nlog_file: ${JSON.stringify(join(dir, "nats.log"))}\njetstream {\n  store_dir: ${JSON.stringify(dir)}\n}\n`)
+  const proc = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] })
+  children.set('nats-server', proc)
+  proc.on('exit', (code) => { if (!stopping) { say(`nats-server exited (${code}); stopping`); void stopAll(1) } })
+  if (!await waitForPort(natsPort, 10_000)) {
+    say('nats-server did not start; see its output above')
+    await stopAll(1)
+  }
+  return `nats://127.0.0.1:${natsPort}`
+}
+
+function apiKeys (): string {
+  if (process.env.T2S_API_KEYS) return process.env.T2S_API_KEYS
+  const file = join(dataDir, 'api-key')
+  if (!existsSync(file)) writeFileSync(file, `t2s_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 })
+  return readFileSync(file, 'utf8').trim()
+}
+
+function startProcess (name: string, entry: string, env: NodeJS.ProcessEnv, restarts = 0): void {
+  if (stopping) return
+  const proc = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] })
+  children.set(name, proc)
+  const started = Date.now()
+  proc.on('exit', (code, signal) => {
+    if (stopping) return
+    // A process that ran a while gets a fresh backoff; one that keeps crashing waits longer.
+    const attempt = Date.now() - started > 60_000 ? 0 : restarts + 1
+    const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5))
+    say(`${name} exited (${signal ?? code}); restarting in ${delay / 1000} s`)
+    setTimeout(() => startProcess(name, entry, env, attempt), delay).unref()
+  })
+}
+
+async function stopAll (code: number): Promise<never> {
+  stopping = true
+  const order = [...children.entries()].filter(([n]) => n !== 'nats-server')
+  const nats = children.get('nats-server')
+  await Promise.all(order.map(async ([, p]) => await terminate(p)))
+  if (nats) await terminate(nats)
+  process.exit(code)
+}
+
+async function terminate (p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return
+  const exited = new Promise((resolve) => p.once('exit', resolve))
+  p.kill('SIGTERM')
+  const timer = setTimeout(() => p.kill('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(timer)
+}
+
+process.on('SIGINT', () => { void stopAll(0) })
+process.on('SIGTERM', () => { void stopAll(0) })
+
+mkdirSync(dataDir, { recursive: true })
+const natsUrl = process.env.NATS_URL || await startNats()
+const key = apiKeys()
+const services = SERVICE_NAMES.filter((s) => existsSync(join(root, 'services', s, 'src', 'main.ts')))
+const env = { ...process.env, NATS_URL: natsUrl, DATA_DIR: dataDir, T2S_API_KEYS: key, T2S_SERVICES: services.join(','), PORT: String(port), HOST: host, LOG_LEVEL: process.env.LOG_LEVEL || 'info' }
+for (const s of services) startProcess(s, join('services', s, 'src', 'main.ts'), env)
+startProcess('gateway', join('gateway', 'src', 'server.ts'), env)
+
+const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+const deadline = Date.now() + 60_000
+while (Date.now() < deadline && !stopping) {
+  const ready = await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false)
+  if (ready) break
+  await new Promise((resolve) => setTimeout(resolve, 250))
+}
+say(`services: ${services.join(', ')}`)
+say(`Swagger UI: ${base}/docs`)
+say(`API key:    ${key.includes(',') ? key.split(',')[0] + ' (first of T2S_API_KEYS)' : key}`)
+say(`DATA_DIR:   ${dataDir}`)
+say('Ctrl-C stops everything.')
