@@ -219,13 +219,22 @@ export async function startFakeOpenAI (options: FakeOpenAIOptions = {}): Promise
     const gone = new AbortController()
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
-    res.on('close', () => {
+    // The socket's 'end' (the client's FIN) arrives before the response's 'close', which waits for
+    // the socket to shut; counting from it keeps inFlight exact when a client aborts and resends at once.
+    const socket = request.raw.socket
+    let done = false
+    const onGone = (): void => {
+      if (done) return
+      done = true
       inFlight--
       gone.abort()
-    })
+      socket.off('end', onGone)
+      closing.signal.removeEventListener('abort', onClosing)
+    }
     const onClosing = (): void => gone.abort()
+    socket.once('end', onGone)
+    res.once('close', onGone)
     closing.signal.addEventListener('abort', onClosing, { once: true })
-    res.on('close', () => closing.signal.removeEventListener('abort', onClosing))
 
     const finish = (status: number): void => {
       call.status = status
@@ -273,7 +282,7 @@ export async function startFakeOpenAI (options: FakeOpenAIOptions = {}): Promise
       if (gone.signal.aborted) return reply.hijack()
     }
     if (typeof first === 'object' && 'hang' in first && first.hang) {
-      // Accept and never answer; `res.on('close')` above notices when the client gives up.
+      // Accept and never answer; `onGone` above notices when the client gives up.
       return reply.hijack()
     }
     if (typeof first === 'object' && 'status' in first) {
