@@ -1,0 +1,55 @@
+// A FIFO counting semaphore whose waiters can give up: bounds requests in flight per endpoint.
+
+export class AbortableSemaphore {
+  private active = 0
+  private readonly waiters: Array<{ grant: () => void }> = []
+
+  constructor (readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${limit}`)
+  }
+
+  /** slots held now */
+  get inUse (): number { return this.active }
+  /** callers waiting for a slot */
+  get queued (): number { return this.waiters.length }
+
+  /**
+   * Resolves with a release function once a slot is free (first come, first served).
+   * If `signal` aborts while waiting, rejects with its reason and leaves the queue at once.
+   * The release function is idempotent.
+   */
+  acquire (signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
+    if (this.active < this.limit) {
+      this.active++
+      return Promise.resolve(this.releaser())
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve(this.releaser())
+        }
+      }
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(waiter)
+        if (i >= 0) this.waiters.splice(i, 1)
+        reject(signal?.reason)
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.waiters.push(waiter)
+    })
+  }
+
+  private releaser (): () => void {
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const next = this.waiters.shift()
+      // Hand the slot straight to the next waiter, so `active` never dips and lets a newcomer jump the queue.
+      if (next !== undefined) next.grant()
+      else this.active--
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { AbortableSemaphore } from '../../src/llm/semaphore.js'
+
+test('rejects a limit below 1 or fractional', () => {
+  assert.throws(() => new AbortableSemaphore(0), RangeError)
+  assert.throws(() => new AbortableSemaphore(1.5), RangeError)
+})
+
+test('grants up to the limit, then serves waiters first come, first served', async () => {
+  const sem = new AbortableSemaphore(2)
+  const a = await sem.acquire()
+  const b = await sem.acquire()
+  const order: string[] = []
+  const c = sem.acquire().then((release) => { order.push('c'); return release })
+  const d = sem.acquire().then((release) => { order.push('d'); return release })
+  assert.equal(sem.inUse, 2)
+  assert.equal(sem.queued, 2)
+  b()
+  const releaseC = await c
+  assert.deepEqual(order, ['c'])
+  a()
+  const releaseD = await d
+  assert.deepEqual(order, ['c', 'd'])
+  // A newcomer does not jump ahead of the queue while the slot is handed over.
+  assert.equal(sem.inUse, 2)
+  releaseC()
+  releaseD()
+  assert.equal(sem.inUse, 0)
+})
+
+test('release is idempotent', async () => {
+  const sem = new AbortableSemaphore(1)
+  const release = await sem.acquire()
+  release()
+  release()
+  assert.equal(sem.inUse, 0)
+  const again = await sem.acquire()
+  assert.equal(sem.inUse, 1)
+  again()
+})
+
+test('a waiter that aborts leaves the queue at once and never takes a slot', async () => {
+  const sem = new AbortableSemaphore(1)
+  const held = await sem.acquire()
+  const ac = new AbortController()
+  const waiting = sem.acquire(ac.signal)
+  const next = sem.acquire()
+  assert.equal(sem.queued, 2)
+  ac.abort(new Error('cancelled'))
+  await assert.rejects(waiting, /cancelled/)
+  assert.equal(sem.queued, 1)
+  held()
+  const release = await next
+  assert.equal(sem.inUse, 1)
+  release()
+  await assert.rejects(sem.acquire(AbortSignal.abort(new Error('early'))), /early/)
+  assert.equal(sem.inUse, 0)
+})
