@@ -58,7 +58,7 @@ async function startNats (): Promise<string> {
   mkdirSync(dir, { recursive: true })
   const conf = join(dir, 'nats.conf')
   // max_payload is raised so large per-item listings fit in one reply.
-  writeFileSync(conf, `listen: 127.0.0.1:${natsPort}\nmax_payload: 8MB\nlog_file: ${JSON.stringify(join(dir, "nats.log"))}\njetstream {\n  store_dir: ${JSON.stringify(dir)}\n}\n`)
+  writeFileSync(conf, `listen: 127.0.0.1:${natsPort}\nmax_payload: 8MB\nlog_file: ${JSON.stringify(join(dir, 'nats.log'))}\njetstream {\n  store_dir: ${JSON.stringify(dir)}\n}\n`)
   const proc = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] })
   children.set('nats-server', proc)
   proc.on('exit', (code) => { if (!stopping) { say(`nats-server exited (${code}); stopping`); void stopAll(1) } })
@@ -122,6 +122,7 @@ startProcess('gateway', join('gateway', 'src', 'server.ts'), env)
 
 const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
 const deadline = Date.now() + 60_000
+// eslint-disable-next-line no-unmodified-loop-condition -- set by the signal handlers
 while (Date.now() < deadline && !stopping) {
   const ready = await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false)
   if (ready) break
