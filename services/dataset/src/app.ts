@@ -4,6 +4,8 @@ import { CreateSourceBodySchema, type CreateSourceBody } from '@t2s/core/contrac
 import type { Logger } from '@t2s/core/log'
 import { serveEndpoints } from '@t2s/core/nats/service'
 import type { JobStore } from '@t2s/core/jobs/store'
+import { JobWorker } from '@t2s/core/jobs/worker'
+import type { JobKind } from '@t2s/core/jobs/kinds'
 import type { StateDb } from '@t2s/core/state-db'
 import { SourceRegistry } from './sources/registry.js'
 
@@ -27,6 +29,9 @@ const QuestionsPage = Type.Object({
 /** Builds the dataset service: sources now; SFT datasets are jobs of this service. */
 export async function buildDatasetApp (deps: DatasetAppDeps) {
   const sources = new SourceRegistry(deps.db, deps.roots)
+  // Job kinds this service runs; each module adds its own here.
+  const kinds: JobKind[] = []
+  const worker = new JobWorker({ nc: deps.nc, store: deps.jobs, service: 'dataset', db: deps.db, log: deps.log, kinds })
   const service = await serveEndpoints(deps.nc, { name: 'dataset', version: '0.1.0', description: 'Benchmark sources and SFT datasets', log: deps.log }, {
     create_source: { input: CreateSourceBodySchema, handler: (b: CreateSourceBody) => sources.register(b) },
     list_sources: { handler: () => { const items = sources.list(); return { items, total: items.length } } },
@@ -37,11 +42,13 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
       handler: ({ id, offset, limit }: { id: string, offset: number, limit: number }) => ({ ...sources.questions(id, offset, limit), offset, limit })
     }
   })
+  await worker.start()
   return {
     service,
     sources,
     stop: async () => {
       await service.stop()
+      await worker.stop()
       deps.db.close()
     }
   }

@@ -1,5 +1,4 @@
 import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
-import type { KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { TERMINAL_STATUSES, type JobRecord } from '../contracts/common.js'
 import { itemSubject, jobSubject, WORK_STREAM } from '../contracts/subjects.js'
@@ -13,7 +12,6 @@ import type { JobStore } from './store.js'
 
 export interface WorkerOptions {
   nc: NatsConnection
-  kv: KV
   store: JobStore
   service: string
   db: StateDb
@@ -71,7 +69,7 @@ export class JobWorker {
   }
 
   private async watchCancellations (): Promise<void> {
-    const iter = await this.opts.kv.watch({ key: 'job.>', include: 'updates' as never })
+    const iter = await this.opts.store.kv.watch({ key: 'job.>', include: 'updates' as never })
     this.watchStop = () => iter.stop()
     void (async () => {
       for await (const e of iter) {
