@@ -7,8 +7,9 @@
 //   (BIRD has "wins " for `wins`), and rows naming no real column are dropped.
 // - The alias is left out when it only repeats the column; the description when it repeats
 //   either. data_format is left out: the DDL already carries the type.
-// - Line breaks inside a field become "; " (or " " after a colon) and runs of blanks one
+// - Line breaks inside a field become "; " (or " " after punctuation) and runs of blanks one
 //   space, so every entry stays on one comment line. A column with nothing to add gets no line.
+// - Text in unnamed extra CSV columns is appended to the value description.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { decodeText, parseCsv } from './csv.js'
@@ -31,9 +32,12 @@ export function parseDescriptionCsv (bytes: Uint8Array): Omit<TableDescription, 
   const names = header.map((h) => h.trim().toLowerCase())
   // Columns by header name; a file without the usual header falls back to BIRD's column order.
   const at = FIELDS.map((f, i) => names.includes(f) ? names.indexOf(f) : i)
+  // Text in unnamed extra columns belongs to the value description (financial/account.csv).
+  const isExtra = (i: number): boolean => !at.includes(i) && (names[i] ?? '') === ''
   const columns = rows
     .map((r) => {
-      const [column, name, description, format, values] = at.map((i) => r[i] ?? '')
+      const [column, name, description, format, value] = at.map((i) => r[i] ?? '')
+      const values = [value, ...r.filter((_, i) => isExtra(i))].filter((v) => v.trim() !== '').join('\n')
       return { column: column.trim(), name, description, format, values }
     })
     .filter((c) => c.column !== '')
@@ -64,7 +68,7 @@ function oneLine (s: string): string {
   for (const part of s.split(/\r\n|\r|\n/)) {
     const p = part.replace(/\s+/g, ' ').trim()
     if (p === '') continue
-    out += out === '' ? p : (out.endsWith(':') ? ' ' : '; ') + p
+    out += out === '' ? p : (/[.,:;!?]$/.test(out) ? ' ' : '; ') + p
   }
   return out
 }
