@@ -33,7 +33,10 @@ export interface SandboxOptions {
   log?: SandboxLogger
   /** Cap on the values of one result, about their in-memory size (default 64). */
   maxResultMb?: number
-  /** A busy child whose resident memory passes this is killed (Linux; default 2 × memoryMb). */
+  /**
+   * A busy child whose resident memory passes this is killed (Linux only). Default:
+   * 2 × memoryMb, at least memoryMb + 256 (an idle child already holds about 80 MB).
+   */
   rssLimitMb?: number
   /** Queries waiting beyond this many are answered at once with QUEUE_FULL (default 10 000). */
   maxQueue?: number
@@ -66,6 +69,7 @@ interface Worker {
   gone: boolean
   job?: Job
   stderr: string
+  outOfMemory: boolean
   checkingRss: boolean
   exited: Promise<void>
 }
@@ -125,7 +129,7 @@ export class SqlSandbox {
     this.execArgv = [...(fromSource ? ['--import', tsxLoader()] : []), `--max-old-space-size=${memoryMb}`]
     this.log = opts.log
     this.maxBytes = positiveNumber(opts.maxResultMb ?? 64, 'maxResultMb') * 1024 * 1024
-    this.rssLimitKb = positiveNumber(opts.rssLimitMb ?? 2 * memoryMb, 'rssLimitMb') * 1024
+    this.rssLimitKb = positiveNumber(opts.rssLimitMb ?? Math.max(2 * memoryMb, memoryMb + 256), 'rssLimitMb') * 1024
     this.maxQueue = positiveInt(opts.maxQueue ?? 10_000, 'maxQueue')
     this.queueWaitMs = timerMs(opts.queueWaitMs ?? 600_000, 'queueWaitMs')
     process.on('exit', this.killAll)
@@ -209,15 +213,22 @@ export class SqlSandbox {
       retired: false,
       gone: false,
       stderr: '',
+      outOfMemory: false,
       checkingRss: false,
-      exited: new Promise((resolve) => child.once('exit', () => resolve()))
+      exited: new Promise((resolve) => child.once('close', () => resolve()))
     }
     child.stderr?.setEncoding('utf8')
-    child.stderr?.on('data', (chunk: string) => { worker.stderr = (worker.stderr + chunk).slice(-2000) })
+    child.stderr?.on('data', (chunk: string) => {
+      const text = worker.stderr + chunk
+      // V8 prints this before the stack trace of its abort.
+      if (/Reached heap limit|heap out of memory/i.test(text)) worker.outOfMemory = true
+      worker.stderr = text.slice(-2000)
+    })
     child.on('message', (msg: ChildMessage) => this.onMessage(worker, msg))
-    child.once('exit', (code, signal) => this.onExit(worker, code, signal))
+    // 'close' (not 'exit'): stderr is complete then, and tells an out-of-memory abort.
+    child.once('close', (code, signal) => this.onExit(worker, code, signal))
     child.on('error', (err) => {
-      // A child that could not be spawned emits no 'exit'.
+      // A child that could not be spawned emits no 'close'.
       if (child.pid === undefined) this.onExit(worker, null, null, err)
     })
     this.workers.add(worker)
@@ -244,12 +255,11 @@ export class SqlSandbox {
     if (worker.retired) return
     this.workers.delete(worker)
     if (!worker.ready) this.startFailures++
-    const oom = /heap limit|out of memory/i.test(worker.stderr)
     this.log?.warn({ pid: worker.child.pid, code, signal, err: err?.message, stderr: worker.stderr.slice(-500) },
       worker.ready ? 'sql sandbox process exited unexpectedly' : 'sql sandbox process failed to start')
     if (worker.job !== undefined) {
       const job = worker.job
-      this.finish(worker, job, failure('error', oom ? OUT_OF_MEMORY : CRASHED, since(job.startedAt)))
+      this.finish(worker, job, failure('error', worker.outOfMemory ? OUT_OF_MEMORY : CRASHED, since(job.startedAt)))
     }
     if (this.closed) return
     this.restarts++
