@@ -31,14 +31,15 @@ class LinearCrossEntropy(torch.autograd.Function):
             n = hidden.shape[0]
             w = weight.to(compute_dtype)
             need_w = ctx.needs_input_grad[1]
+            acc = torch.promote_types(compute_dtype, torch.float32)  # softmax / loss / weight-grad precision
             grad_hidden = torch.empty_like(hidden)
-            grad_weight = torch.zeros(weight.shape, dtype=torch.float32, device=weight.device) if need_w else None
-            loss = torch.zeros((), dtype=torch.float32, device=hidden.device)
+            grad_weight = torch.zeros(weight.shape, dtype=acc, device=weight.device) if need_w else None
+            loss = torch.zeros((), dtype=acc, device=hidden.device)
             for s in range(0, n, chunk_size):
                 e = min(n, s + chunk_size)
                 h = hidden[s:e].to(compute_dtype)
                 t = targets[s:e]
-                logits = (h @ w.t()).float()
+                logits = (h @ w.t()).to(acc)
                 lse = torch.logsumexp(logits, dim=-1)
                 loss += (lse - logits.gather(1, t[:, None]).squeeze(1)).sum()
                 probs = logits.sub_(lse[:, None]).exp_()  # softmax, in place
@@ -46,7 +47,7 @@ class LinearCrossEntropy(torch.autograd.Function):
                 g = probs.to(compute_dtype)
                 grad_hidden[s:e] = (g @ w).to(hidden.dtype)
                 if need_w:
-                    grad_weight += (g.t() @ h).float()
+                    grad_weight += (g.t() @ h).to(acc)
         ctx.save_for_backward(grad_hidden, grad_weight if need_w else None)
         ctx.weight_dtype = weight.dtype
         return loss
