@@ -2,7 +2,8 @@
 // wire format, and our own timeouts, retries and concurrency bound around it.
 //
 // Defaults, in one place:
-//   timeoutMs 120 000 per attempt (from sending to the last byte of the body), combined with the caller's signal;
+//   timeoutMs 120 000 per attempt (from sending to the last byte of the body), combined with the caller's signal
+//     (deadline.ts);
 //   retries: max 4 (5 attempts), backoff min(8 s, 0.5 s · 2^n) minus ≤ 25 % jitter, only on
 //     429, 5xx, connection errors and timeouts; never on other 4xx or on malformed bodies;
 //     a server's retry-after(-ms) lengthens the wait, up to maxRetryAfterMs (60 s, as the SDK);
@@ -12,6 +13,7 @@
 import OpenAI from 'openai'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions'
 import { DEFAULT_RETRY_POLICY, retryAfterMs, retryDelayMs, sleep, type RetryPolicy } from './backoff.js'
+import { attemptSignal } from './deadline.js'
 import { classify, isRetryableKind, LlmError, type Classified } from './errors.js'
 import { AbortableSemaphore } from './semaphore.js'
 
@@ -131,18 +133,19 @@ export function createLlmClient (options: LlmClientOptions): LlmClient {
   async function withRetries<T> (op: string, signal: AbortSignal | undefined, perAttemptMs: number, attempt: (signal: AbortSignal, n: number) => Promise<T>): Promise<{ value: T, attempts: number }> {
     for (let n = 1; ; n++) {
       if (isAborted(signal)) throw toError({ kind: 'aborted', detail: 'aborted by the caller' }, n - 1)
-      const timeout = AbortSignal.timeout(perAttemptMs)
-      const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout])
+      const deadline = attemptSignal(signal, perAttemptMs)
       const started = Date.now()
       let failure: Classified
       try {
-        const value = await attempt(combined, n)
+        const value = await attempt(deadline.signal, n)
         log?.debug({ llm: name, op, attempt: n, ms: Date.now() - started }, 'llm call ok')
         return { value, attempts: n }
       } catch (err) {
-        const c = classify(err, { aborted: isAborted(signal), timedOut: timeout.aborted, errorBody: (h) => errorBodies.get(h) })
+        const c = classify(err, { aborted: isAborted(signal), timedOut: deadline.timedOut(), errorBody: (h) => errorBodies.get(h) })
         if (c === undefined) throw err
         failure = c
+      } finally {
+        deadline.dispose()
       }
       const retryable = isRetryableKind(failure.kind) && (failure.kind !== 'timeout' || policy.onTimeout)
       if (!retryable || n > policy.max) throw toError(failure, n)

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { test } from 'node:test'
 import { pino } from 'pino'
-import { startFakeOpenAI, type FakeOpenAIOptions } from '../../../../test/fake-openai/server.js'
+import { startFakeOpenAI, type FakeOpenAIOptions, type FakeReply } from '../../../../test/fake-openai/server.js'
 import { createLlmClient, type LlmClientOptions } from '../../src/llm/client.js'
 import { LlmError } from '../../src/llm/errors.js'
+import { extractSql } from '../../src/llm/extract-sql.js'
 
 const messages = [{ role: 'user' as const, content: 'How many rows?' }]
 const fast = { baseMs: 10, capMs: 40 }
@@ -313,3 +314,39 @@ async function freePort (): Promise<number> {
   await new Promise((resolve) => server.close(resolve))
   return port
 }
+
+test('1 000 odd outputs: no unhandled exception, each one a result with an extraction verdict or a malformed error', async (t) => {
+  const big = 'x'.repeat(100 * 1024)
+  const replies: FakeReply[] = [
+    '',
+    { text: 'Let me think… ```sql\nSELECT a FROM t WHERE', finish_reason: 'length' },
+    { malformed: true },
+    'I do not know.',
+    big,
+    `${big}\n\`\`\`sql\nSELECT 1\n\`\`\``,
+    { status: 200, body: { choices: [{ index: 0, message: { role: 'assistant', content: 42 } }] } },
+    { status: 200, body: 'not json' },
+    { status: 200, body: { choices: null } },
+    '```sql\n```',
+    '```\n\n```',
+    'SELECT',
+    '\u0000\uffff\ud800'
+  ]
+  const { fake, client } = await setup(t, { answer: ({ call }) => replies[call % replies.length] })
+  const outcomes = await Promise.allSettled(Array.from({ length: 1000 }, async () => {
+    const res = await client.chat({ messages })
+    return extractSql(res.text)
+  }))
+  const verdicts: Record<string, number> = {}
+  for (const o of outcomes) {
+    if (o.status === 'fulfilled') {
+      verdicts[o.value.how] = (verdicts[o.value.how] ?? 0) + 1
+    } else {
+      assert.ok(o.reason instanceof LlmError && o.reason.kind === 'malformed', String(o.reason))
+      verdicts.malformed = (verdicts.malformed ?? 0) + 1
+    }
+  }
+  assert.equal(Object.values(verdicts).reduce((a, b) => a + b, 0), 1000)
+  assert.equal(fake.stats().total, 1000, 'none retried')
+  assert.ok(verdicts.malformed > 0 && verdicts.none > 0 && verdicts.fence > 0 && verdicts.unterminated_fence > 0, JSON.stringify(verdicts))
+})
