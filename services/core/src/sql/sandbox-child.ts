@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { requoteAsString, unresolvedQuotedName } from './dqs.js'
 import { ONLY_QUERIES, refusal } from './guard.js'
 import { DB_NOT_FOUND, NO_STATEMENT } from './messages.js'
 import type { ChildMessage, QueryRequest } from './protocol.js'
@@ -14,6 +15,7 @@ import type { ExecResult, SqlValue } from './types.js'
 type Result = Omit<ExecResult, 'elapsed_ms'>
 
 const MAX_CONNECTIONS = 32
+const MAX_REQUOTES = 100
 
 interface Connection {
   db: Database.Database
@@ -61,6 +63,22 @@ function sizeOf (v: SqlValue): number {
   return 8
 }
 
+/** Prepares like Python's sqlite3 would: unresolved "tokens" are string literals. */
+function prepare (db: Database.Database, sql: string): { stmt: Database.Statement, text: string } {
+  let text = sql
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { stmt: db.prepare(text), text }
+    } catch (err) {
+      const name = unresolvedQuotedName((err as Error).message)
+      if (name === undefined || attempt >= MAX_REQUOTES) throw err
+      const requoted = requoteAsString(text, name)
+      if (requoted === text) throw err
+      text = requoted
+    }
+  }
+}
+
 function failure (status: 'error' | 'rejected', error: string): Result {
   return { status, columns: [], rows: [], truncated: false, error }
 }
@@ -75,8 +93,9 @@ function run (req: QueryRequest): Result {
   if (db === undefined) return failure('error', DB_NOT_FOUND)
 
   let stmt: Database.Statement
+  let text: string
   try {
-    stmt = db.prepare(req.sql)
+    ({ stmt, text } = prepare(db, req.sql))
   } catch (err) {
     const message = (err as Error).message
     if (err instanceof RangeError && message.includes('more than one statement')) {
@@ -85,7 +104,7 @@ function run (req: QueryRequest): Result {
     if (err instanceof RangeError && message.includes('no statements')) return failure('error', NO_STATEMENT)
     return failure('error', message)
   }
-  const why = refusal(req.sql, stmt)
+  const why = refusal(text, stmt)
   if (why !== undefined) return failure('rejected', why)
 
   try {
