@@ -102,6 +102,8 @@ export interface LlmClient {
 export function createLlmClient (options: LlmClientOptions): LlmClient {
   const { name, log } = options
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
+  // vLLM serves everything we call under /v1; a root URL would turn every call into a 404.
+  if (!/^https?:\/\/.+\/v1$/.test(baseUrl)) throw new TypeError(`${name}: baseUrl must be an http(s) URL ending in /v1, got ${baseUrl}`)
   const timeoutMs = options.timeoutMs ?? 120_000
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retries }
   const semaphore = new AbortableSemaphore(options.concurrency ?? 16)

@@ -350,3 +350,8 @@ test('1 000 odd outputs: no unhandled exception, each one a result with an extra
   assert.equal(fake.stats().total, 1000, 'none retried')
   assert.ok(verdicts.malformed > 0 && verdicts.none > 0 && verdicts.fence > 0 && verdicts.unterminated_fence > 0, JSON.stringify(verdicts))
 })
+
+test('baseUrl must end in /v1 (a trailing slash is fine)', () => {
+  assert.throws(() => createLlmClient({ name: 'student', baseUrl: 'http://127.0.0.1:8000', model: 'student' }), /must be an http\(s\) URL ending in \/v1/)
+  assert.equal(createLlmClient({ name: 'student', baseUrl: 'http://127.0.0.1:8000/v1/', model: 'student' }).name, 'student')
+})
