@@ -45,32 +45,44 @@ function generationPrompt (messages: readonly ChatMessage[], opts: ChatCountOpti
 
 const encodeLength = (text: string): number => llama3Tokenizer.encode(text, { bos: false, eos: false }).length
 
-// Segments at least this long are cached; shorter runs are encoded together.
-const MIN_CACHED = 256
+// llama3-tokenizer-js's own two splits: special tokens first, then the Llama 3 pre-tokenizer
+// regex (its JS form of "(?i:'s|'t|'re|'ve|'m|'ll|'d)|…"). BPE runs inside each chunk alone, so
+// a chunk's count never depends on its neighbours and can be cached across calls (the library
+// caches only within one call).
+const SPECIAL = /<\|(?:begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|python_tag|finetune_right_pad_id|reserved_special_token_(?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-3][0-9]|24[0-7]))\|>/g
+const PRETOKEN = /(?:'([sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD]))|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu
+
+// Segments at least this long are cached whole; shorter text is counted chunk by chunk.
+const MIN_SEGMENT = 256
 const isSpace = (c: string | undefined): boolean => c === undefined || /\s/.test(c)
 
-// Exact and fast. The pre-tokenizer never lets a chunk cross a point that follows "\n" and
-// precedes a non-blank character (no alternative of its regex matches past it), so text can be
-// cut there and the pieces counted alone. Cutting after each "\n\n" gives one piece per
-// CREATE TABLE, and the pieces repeat across every question on a database: they are cached.
+// Exact and fast, with two caches:
+// - chunks: the count of every pre-tokenizer chunk seen (words, numbers, blank runs);
+// - segments: no chunk crosses a point that follows "\n" and precedes a non-blank character
+//   (no alternative of the regex matches past it), so text can be cut there and the pieces
+//   counted alone. Cutting after each "\n\n" gives one piece per CREATE TABLE, and those
+//   repeat across every question on a database.
 export class Llama3Counter implements TokenCounter {
-  readonly #cache = new Map<string, number>()
+  readonly #segments = new Map<string, number>()
+  readonly #chunks = new Map<string, number>()
   readonly #maxChars: number
+  readonly #maxChunks: number
   #chars = 0
 
-  constructor (opts: { maxCachedChars?: number } = {}) {
+  constructor (opts: { maxCachedChars?: number, maxCachedChunks?: number } = {}) {
     this.#maxChars = opts.maxCachedChars ?? 16_000_000
+    this.#maxChunks = opts.maxCachedChunks ?? 500_000
   }
 
   countTokens (text: string): number {
-    if (text.length < 2 * MIN_CACHED) return encodeLength(text)
+    if (text.length < 2 * MIN_SEGMENT) return this.#countText(text)
     let total = 0
     let pending = 0
     let start = 0
     const take = (end: number): void => {
-      if (end - start >= MIN_CACHED) {
-        if (pending < start) total += encodeLength(text.slice(pending, start))
-        total += this.#cached(text.slice(start, end))
+      if (end - start >= MIN_SEGMENT) {
+        if (pending < start) total += this.#countText(text.slice(pending, start))
+        total += this.#segment(text.slice(start, end))
         pending = end
       }
       start = end
@@ -81,7 +93,7 @@ export class Llama3Counter implements TokenCounter {
       if (!isSpace(text[cut])) take(cut)
     }
     take(text.length)
-    if (pending < text.length) total += encodeLength(text.slice(pending))
+    if (pending < text.length) total += this.#countText(text.slice(pending))
     return total
   }
 
@@ -102,20 +114,54 @@ export class Llama3Counter implements TokenCounter {
   // prefix ends in "\n\n", so a content that starts non-blank starts a new chunk.
   #afterHeader (prefix: string, content: string): number {
     if (content === '' || isSpace(content[0])) return this.countTokens(prefix + content)
-    return this.#cached(prefix) + this.countTokens(content)
+    return this.#segment(prefix) + this.countTokens(content)
   }
 
-  #cached (segment: string): number {
-    const hit = this.#cache.get(segment)
+  #segment (segment: string): number {
+    const hit = this.#segments.get(segment)
     if (hit !== undefined) return hit
-    const n = encodeLength(segment)
-    this.#cache.set(segment, n)
+    const n = this.#countText(segment)
+    this.#segments.set(segment, n)
     this.#chars += segment.length
     // Map keeps insertion order: drop the oldest entries first.
-    for (const [k] of this.#cache) {
+    for (const [k] of this.#segments) {
       if (this.#chars <= this.#maxChars) break
-      this.#cache.delete(k)
+      this.#segments.delete(k)
       this.#chars -= k.length
+    }
+    return n
+  }
+
+  #countText (text: string): number {
+    if (!text.includes('<|')) return this.#countPlain(text)
+    let n = 0
+    let last = 0
+    for (const m of text.matchAll(SPECIAL)) {
+      n += this.#countPlain(text.slice(last, m.index)) + 1
+      last = m.index + m[0].length
+    }
+    return n + this.#countPlain(text.slice(last))
+  }
+
+  #countPlain (text: string): number {
+    let n = 0
+    let last = 0
+    for (const m of text.matchAll(PRETOKEN)) {
+      // The regex matches every character; a gap would be a pre-token of its own, as in the library.
+      if (m.index > last) n += this.#chunk(text.slice(last, m.index))
+      n += this.#chunk(m[0])
+      last = m.index + m[0].length
+    }
+    if (last < text.length) n += this.#chunk(text.slice(last))
+    return n
+  }
+
+  #chunk (chunk: string): number {
+    let n = this.#chunks.get(chunk)
+    if (n === undefined) {
+      n = encodeLength(chunk)
+      if (this.#chunks.size >= this.#maxChunks) this.#chunks.clear()
+      this.#chunks.set(chunk, n)
     }
     return n
   }
