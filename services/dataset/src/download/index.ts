@@ -1,0 +1,2 @@
+export { downloadEndpoint } from './endpoint.js'
+export { downloadJob, DOWNLOAD_KIND } from './job.js'
