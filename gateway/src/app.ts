@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { JobRecordSchema, ProblemSchema } from '@t2s/core/contracts/common'
 import { QuestionSchema, SourceSchema } from '@t2s/core/contracts/sources'
+import { TrainingJobSchema } from '@t2s/core/contracts/training'
 import type { JobStore } from '@t2s/core/jobs/store'
 import { REDACT_PATHS } from '@t2s/core/log'
 import { Bus } from './lib/bus.js'
@@ -13,6 +14,7 @@ import { registerSecurity } from './plugins/security.js'
 import { healthRoutes } from './routes/health.js'
 import { jobRoutes } from './routes/jobs.js'
 import { sourceRoutes } from './routes/sources.js'
+import { trainingJobRoutes } from './routes/training-jobs.js'
 
 export interface GatewayOptions {
   nc?: NatsConnection
@@ -41,7 +43,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema]) app.addSchema(schema)
+  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, TrainingJobSchema]) app.addSchema(schema)
   await registerDocs(app)
   await registerSecurity(app, { rateLimitMax: opts.rateLimitMax ?? 6000, corsOrigins: opts.corsOrigins ?? [] })
   registerAuth(app, opts.apiKeys)
@@ -51,5 +53,6 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   healthRoutes(app, bus, opts.services ?? [])
   jobRoutes(app, bus)
   sourceRoutes(app, bus)
+  trainingJobRoutes(app, bus)
   return app
 }

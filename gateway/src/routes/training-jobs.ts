@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { AcceptedSchema, IdParamsSchema, PageQuerySchema } from '@t2s/core/contracts/common'
+import { CreateTrainingJobBodySchema, TrainingJobListSchema } from '@t2s/core/contracts/training'
+import type { Bus } from '../lib/bus.js'
+import { ok, problems } from '../lib/schemas.js'
+
+const TrainingJobRef = Type.Unsafe({ $ref: 'TrainingJob#' })
+
+export function trainingJobRoutes (app: FastifyInstance, bus: Bus): void {
+  app.post('/v1/training-jobs', {
+    schema: {
+      tags: ['training'],
+      summary: 'Fine-tune the student on a dataset (a job)',
+      description: "Runs `python -m t2s_trainer sft` on the dataset's train split with the recipe's settings, or the hyper-parameters given. " +
+        'Progress (one metric event per logged step: loss, lr, grad norm, tokens/s, GPU memory) streams at /v1/jobs/{job_id}/events; ' +
+        'cancelling the job makes the trainer checkpoint and stop. The adapter lands in DATA_DIR/artifacts/adapters/{adapter_name} ' +
+        'and is loaded on the student vLLM under that name when STUDENT_BASE_URL is set.',
+      body: CreateTrainingJobBodySchema,
+      response: { 202: ok('Accepted: follow the job', AcceptedSchema), ...problems(400, 404, 409, 503) }
+    }
+  }, async (request, reply) => reply.code(202).send(await bus.call('trainer', 'create_training_job', request.body, 30_000)))
+
+  app.get('/v1/training-jobs', {
+    schema: { tags: ['training'], summary: 'Training jobs, newest first', querystring: PageQuerySchema, response: { 200: ok('Training jobs', TrainingJobListSchema), ...problems(400) } }
+  }, async (request) => await bus.call('trainer', 'list_training_jobs', request.query))
+
+  app.get('/v1/training-jobs/:id', {
+    schema: { tags: ['training'], summary: 'A training job: status, configuration, loss series, throughput, artifacts and manifest', params: IdParamsSchema, response: { 200: ok('The training job', TrainingJobRef), ...problems(404) } }
+  }, async (request) => await bus.call('trainer', 'get_training_job', request.params))
+
+  app.get('/v1/training-jobs/:id/loss.svg', {
+    schema: {
+      tags: ['training'],
+      summary: 'The loss curve as an SVG image',
+      params: IdParamsSchema,
+      response: { 200: { description: 'An SVG chart of the loss per step and its smoothed trend', content: { 'image/svg+xml': { schema: { type: 'string' } } } }, ...problems(404) }
+    }
+  }, async (request, reply) => {
+    const { svg } = await bus.call<{ svg: string }>('trainer', 'training_loss_svg', request.params)
+    return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'no-cache').send(svg)
+  })
+}

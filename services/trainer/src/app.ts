@@ -1,0 +1,189 @@
+import { existsSync, statSync } from 'node:fs'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { Type } from 'typebox'
+import { IdParamsSchema, PageQuerySchema, TERMINAL_STATUSES, type Accepted, type JobRecord } from '@t2s/core/contracts/common'
+import { DATASET_VERBS, datasetServiceFor, type DatasetFile } from '@t2s/core/contracts/datasets'
+import { CreateTrainingJobBodySchema, type CreateTrainingJobBody, type TrainingJob, type TrainingMethod } from '@t2s/core/contracts/training'
+import { badRequest, conflict, notFound, ServiceError } from '@t2s/core/errors'
+import type { JobStore } from '@t2s/core/jobs/store'
+import { newId } from '@t2s/core/jobs/store'
+import { JobWorker } from '@t2s/core/jobs/worker'
+import type { Logger } from '@t2s/core/log'
+import { callService } from '@t2s/core/nats/client'
+import { serveEndpoints } from '@t2s/core/nats/service'
+import { resolveInsideRoots } from '@t2s/core/paths'
+import type { StateDb } from '@t2s/core/state-db'
+import { Semaphore } from '@t2s/core/util/semaphore'
+import type { CommandOptions } from './command.js'
+import { trainingJobKind, TRAINING_KIND, type StudentServer } from './job.js'
+import { renderLossSvg } from './loss-chart.js'
+import { TrainingRepo, type TrainingRow } from './repo.js'
+import { checkBatch, trainerConfig } from './trainer-config.js'
+
+export interface TrainerAppDeps {
+  nc: NatsConnection
+  jobs: JobStore
+  db: StateDb
+  log: Logger
+  dataDir: string
+  /** Folders a local base_model may live in: DATA_DIR first, then T2S_SOURCE_ROOTS. */
+  roots: string[]
+  command: CommandOptions
+  defaultBaseModel: string
+  stopGraceMs: number
+  maxAttempts: number
+  ackWaitS: number
+  student: StudentServer | null
+}
+
+const ById = Type.Object({ id: IdParamsSchema.properties.id })
+
+/** Builds the trainer service: training-job endpoints and the worker that runs one training at a time. */
+export async function buildTrainerApp (deps: TrainerAppDeps) {
+  const repo = new TrainingRepo(deps.db)
+  const worker = new JobWorker({
+    nc: deps.nc,
+    store: deps.jobs,
+    service: 'trainer',
+    db: deps.db,
+    log: deps.log,
+    kinds: [trainingJobKind({ repo, dataDir: deps.dataDir, command: deps.command, stopGraceMs: deps.stopGraceMs, maxAttempts: deps.maxAttempts, student: deps.student })],
+    tuning: { ackWaitS: deps.ackWaitS, maxDeliver: deps.maxAttempts, maxAckPending: 16 },
+    // One GPU job per process: a second replica (another GPU host) takes the next job.
+    jobConcurrency: 1,
+    itemConcurrency: 1
+  })
+  // Name checks and inserts are serialised, so two requests cannot claim one adapter name.
+  const creating = new Semaphore(1)
+
+  const create = async (body: CreateTrainingJobBody): Promise<Accepted> => await creating.run(async () => {
+    const method = body.method as TrainingMethod
+    const hyperparameters = body.hyperparameters ?? {}
+    checkBatch(hyperparameters, deps.command.gpus)
+    const baseModel = checkBaseModel(body.base_model ?? deps.defaultBaseModel, deps.roots)
+    const trainFile = await resolveTrainFile(deps, body.dataset)
+    const id = newId('tj')
+    const adapterName = body.adapter_name ?? id
+    await checkNameFree(adapterName)
+    const jobId = newId('job')
+    const config = trainerConfig({ trainingId: id, trainFile, baseModel, method, hyperparameters })
+    repo.insert({ id, job_id: jobId, adapter_name: adapterName, dataset: body.dataset, train_file: trainFile, base_model: baseModel, method, hyperparameters: JSON.stringify(hyperparameters), config: JSON.stringify(config) })
+    try {
+      const job = await deps.jobs.submit({ id: jobId, kind: TRAINING_KIND, service: 'trainer', params: { training_id: id, dataset: body.dataset, adapter_name: adapterName, method }, resource: { type: 'training_job', id }, unit: 'steps' })
+      return { id, job_id: job.id, status: job.status }
+    } catch (err) {
+      repo.delete(id)
+      throw err
+    }
+  })
+
+  const checkNameFree = async (name: string): Promise<void> => {
+    for (const row of repo.byAdapter(name)) {
+      const job = await deps.jobs.get(row.job_id)
+      if (job && job.status !== 'failed' && job.status !== 'cancelled') throw conflict(`adapter_name "${name}" is taken by training job ${row.id} (${job.status})`)
+    }
+    for (const kind of ['adapters', 'models']) {
+      if (existsSync(join(deps.dataDir, 'artifacts', kind, name))) throw conflict(`adapter_name "${name}" already names a folder under DATA_DIR/artifacts/${kind}`)
+    }
+  }
+
+  const view = async (row: TrainingRow): Promise<TrainingJob> => {
+    const job = await deps.jobs.get(row.job_id)
+    const throughput = repo.throughput(row.id)
+    const info = JSON.parse(row.run_info) as Record<string, unknown>
+    return {
+      id: row.id,
+      job_id: row.job_id,
+      status: job?.status ?? 'queued',
+      adapter_name: row.adapter_name,
+      dataset: row.dataset,
+      base_model: row.base_model,
+      method: row.method,
+      hyperparameters: JSON.parse(row.hyperparameters),
+      config: JSON.parse(row.config),
+      progress: { step: row.step, total_steps: row.total_steps, epoch: row.epoch },
+      loss: repo.points(row.id),
+      throughput: throughput && { ...throughput, world_size: typeof info.world_size === 'number' ? info.world_size : null },
+      run: { attempts: row.attempts, resumed_from_step: row.resumed_from_step, checkpoint_step: row.checkpoint_step, stopped: row.stopped, info },
+      artifacts: row.artifacts ? JSON.parse(row.artifacts) : { kind: null, path: null, files: {}, loaded: null, note: null },
+      manifest: row.manifest ? JSON.parse(row.manifest) : null,
+      error: job?.error ?? null,
+      created_at: row.created_at,
+      started_at: job?.started_at ?? null,
+      finished_at: job && TERMINAL_STATUSES.includes(job.status) ? job.finished_at : null
+    }
+  }
+
+  const summary = (row: TrainingRow, job: JobRecord | null) => ({
+    id: row.id,
+    job_id: row.job_id,
+    status: job?.status ?? 'queued',
+    adapter_name: row.adapter_name,
+    dataset: row.dataset,
+    base_model: row.base_model,
+    method: row.method,
+    step: row.step,
+    total_steps: row.total_steps,
+    last_loss: repo.lastLoss(row.id),
+    created_at: row.created_at,
+    finished_at: job?.finished_at ?? null
+  })
+
+  const service = await serveEndpoints(deps.nc, { name: 'trainer', version: '0.1.0', description: 'Training jobs: runs trainer-gpu, keeps the loss series, publishes adapters', log: deps.log }, {
+    create_training_job: { input: CreateTrainingJobBodySchema, handler: create },
+    list_training_jobs: {
+      input: PageQuerySchema,
+      handler: async ({ offset, limit }: { offset: number, limit: number }) => {
+        const { rows, total } = repo.list(offset, limit)
+        const items = await Promise.all(rows.map(async (r) => summary(r, await deps.jobs.get(r.job_id))))
+        return { items, total }
+      }
+    },
+    get_training_job: { input: ById, handler: async ({ id }: { id: string }) => await view(repo.require(id)) },
+    training_loss_svg: {
+      input: ById,
+      handler: async ({ id }: { id: string }) => {
+        const row = repo.require(id)
+        const job = await deps.jobs.get(row.job_id)
+        const tp = repo.throughput(id)
+        const parts = [row.base_model, job?.status ?? 'queued', tp?.tokens_per_s_last ? `${Math.round(tp.tokens_per_s_last).toLocaleString('en-US')} tokens/s` : null]
+        return { svg: renderLossSvg({ title: `${row.adapter_name}: ${row.method} on ${row.dataset}`, subtitle: parts.filter(Boolean).join(' · '), points: repo.points(id), totalSteps: row.total_steps }) }
+      }
+    }
+  })
+  await worker.start()
+  return {
+    service,
+    repo,
+    stop: async () => {
+      await service.stop()
+      await worker.stop()
+      deps.db.close()
+    }
+  }
+}
+
+/** A hub id passes as is; an absolute folder must lie inside DATA_DIR or T2S_SOURCE_ROOTS. */
+function checkBaseModel (model: string, roots: string[]): string {
+  if (model.split(/[\\/]+/).includes('..')) throw badRequest("base_model must not contain '..'")
+  if (isAbsolute(model)) return resolveInsideRoots(model, roots, 'base_model', 'dir')
+  return model
+}
+
+/** The dataset's train split, asked of the service that built it; relative to DATA_DIR. */
+async function resolveTrainFile (deps: TrainerAppDeps, dataset: string): Promise<string> {
+  let file: DatasetFile
+  try {
+    file = await callService<DatasetFile>(deps.nc, datasetServiceFor(dataset), DATASET_VERBS.file, { id: dataset, split: 'train' }, { timeout: 10_000 })
+  } catch (err) {
+    if (err instanceof ServiceError && err.code === 404) throw notFound(`dataset "${dataset}" not found`)
+    if (err instanceof ServiceError && err.code < 500) throw new ServiceError(err.codeName, `dataset "${dataset}": ${err.message}`)
+    throw err
+  }
+  const abs = resolve(deps.dataDir, file.path)
+  const rel = relative(deps.dataDir, abs)
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new ServiceError('INTERNAL', `dataset "${dataset}": its train file lies outside DATA_DIR`)
+  if (!existsSync(abs) || !statSync(abs).isFile()) throw conflict(`dataset "${dataset}": its train file is missing`)
+  return rel.split(sep).join('/')
+}

@@ -1,0 +1,93 @@
+export interface LossChartInput {
+  title: string
+  subtitle?: string
+  points: Array<{ step: number, loss: number | null }>
+  totalSteps: number | null
+}
+
+const W = 760
+const H = 400
+const M = { left: 64, right: 24, top: 60, bottom: 48 }
+const MAX_DRAWN = 2000
+/** TensorBoard's default smoothing, debiased, so the curve starts at the first value. */
+const SMOOTHING = 0.6
+
+/**
+ * The loss curve as a standalone SVG: each logged step (light) and its smoothed trend
+ * (dark) against the step axis, which spans the whole run so progress shows as well.
+ */
+export function renderLossSvg (input: LossChartInput): string {
+  const pts = input.points.filter((p): p is { step: number, loss: number } => p.loss !== null && Number.isFinite(p.loss))
+  const lastStep = pts.at(-1)?.step ?? 0
+  const xMax = Math.max(input.totalSteps ?? 0, lastStep, 1)
+  const yTicks = niceTicks(0, Math.max(...pts.map((p) => p.loss), 0) || 1)
+  const yMax = yTicks.at(-1)!
+  const xTicks = niceTicks(0, xMax).filter((t) => t <= xMax)
+  const plotW = W - M.left - M.right
+  const plotH = H - M.top - M.bottom
+  const x = (step: number) => M.left + (step / xMax) * plotW
+  const y = (loss: number) => M.top + plotH - (loss / yMax) * plotH
+  const out: string[] = []
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12">`)
+  out.push(`<title>${esc(input.title)}</title>`)
+  out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`)
+  out.push(`<text x="${M.left}" y="24" font-size="16" font-weight="600" fill="#111">${esc(input.title)}</text>`)
+  if (input.subtitle) out.push(`<text x="${M.left}" y="44" fill="#555">${esc(input.subtitle)}</text>`)
+  for (const t of yTicks) {
+    out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${f(y(t))}" y2="${f(y(t))}" stroke="#e5e5e5"/>`)
+    out.push(`<text x="${M.left - 8}" y="${f(y(t) + 4)}" text-anchor="end" fill="#444">${fmt(t)}</text>`)
+  }
+  for (const t of xTicks) {
+    out.push(`<line x1="${f(x(t))}" x2="${f(x(t))}" y1="${M.top + plotH}" y2="${M.top + plotH + 5}" stroke="#888"/>`)
+    out.push(`<text x="${f(x(t))}" y="${M.top + plotH + 18}" text-anchor="middle" fill="#444">${fmt(t)}</text>`)
+  }
+  out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${M.top + plotH}" y2="${M.top + plotH}" stroke="#888"/>`)
+  out.push(`<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${M.top + plotH}" stroke="#888"/>`)
+  out.push(`<text x="${M.left + plotW / 2}" y="${H - 10}" text-anchor="middle" fill="#222">optimizer step</text>`)
+  out.push(`<text transform="translate(16 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#222">training loss</text>`)
+  if (pts.length === 0) {
+    out.push(`<text x="${M.left + plotW / 2}" y="${M.top + plotH / 2}" text-anchor="middle" fill="#777" font-size="14">no loss logged yet</text>`)
+  } else {
+    const drawn = thin(pts)
+    const smooth = ema(pts)
+    const drawnSmooth = thin(smooth)
+    out.push(`<polyline fill="none" stroke="#9ecae1" stroke-width="1.2" points="${drawn.map((p) => `${f(x(p.step))},${f(y(p.loss))}`).join(' ')}"/>`)
+    out.push(`<polyline fill="none" stroke="#08519c" stroke-width="2" points="${drawnSmooth.map((p) => `${f(x(p.step))},${f(y(p.loss))}`).join(' ')}"/>`)
+    const last = pts.at(-1)!
+    out.push(`<circle cx="${f(x(last.step))}" cy="${f(y(last.loss))}" r="3" fill="#08519c"/>`)
+    const label = `step ${last.step}${input.totalSteps ? ` of ${input.totalSteps}` : ''}: loss ${last.loss.toPrecision(4)} (smoothed ${smooth.at(-1)!.loss.toPrecision(4)})`
+    out.push(`<text x="${W - M.right}" y="${M.top - 8}" text-anchor="end" fill="#08519c">${esc(label)}</text>`)
+  }
+  out.push('</svg>')
+  return out.join('\n') + '\n'
+}
+
+function ema (pts: Array<{ step: number, loss: number }>): Array<{ step: number, loss: number }> {
+  let acc = 0
+  return pts.map((p, i) => {
+    acc = acc * SMOOTHING + (1 - SMOOTHING) * p.loss
+    return { step: p.step, loss: acc / (1 - SMOOTHING ** (i + 1)) }
+  })
+}
+
+/** At most MAX_DRAWN points, evenly strided, always keeping the last. */
+function thin<T> (pts: T[]): T[] {
+  if (pts.length <= MAX_DRAWN) return pts
+  const stride = Math.ceil(pts.length / MAX_DRAWN)
+  return pts.filter((_p, i) => i % stride === 0 || i === pts.length - 1)
+}
+
+/** Round tick values from lo to at least hi (steps of 1, 2 or 5 × 10^k). */
+export function niceTicks (lo: number, hi: number, count = 5): number[] {
+  const span = hi - lo || 1
+  const raw = span / count
+  const mag = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!
+  const ticks: number[] = []
+  for (let t = Math.floor(lo / step) * step; t < hi + step - 1e-9; t += step) ticks.push(Number(t.toPrecision(12)))
+  return ticks
+}
+
+const f = (n: number) => n.toFixed(1)
+const fmt = (n: number) => Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(6)))
+const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)

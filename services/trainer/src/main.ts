@@ -1,0 +1,35 @@
+import { listOf } from '@t2s/core/config'
+import { createLlmClient } from '@t2s/core/llm/index'
+import { runService } from '@t2s/core/service-main'
+import { buildTrainerApp } from './app.js'
+import { TrainerEnv } from './config.js'
+import { openTrainerDb } from './db.js'
+
+await runService('trainer', TrainerEnv, async ({ config, log, nc, jobs, dataDir, stateDbPath }) => {
+  const student = config.STUDENT_BASE_URL
+    ? {
+        // Only the LoRA routes are used: the model name is never sent.
+        client: createLlmClient({ name: 'student', baseUrl: config.STUDENT_BASE_URL, apiKey: config.STUDENT_API_KEY || undefined, model: 'student', timeoutMs: 120_000, log }),
+        pathPrefix: config.T2S_ADAPTER_PATH_PREFIX
+      }
+    : null
+  return await buildTrainerApp({
+    nc,
+    jobs,
+    db: openTrainerDb(stateDbPath),
+    log,
+    dataDir,
+    roots: [dataDir, ...listOf(config.T2S_SOURCE_ROOTS)],
+    command: {
+      python: config.T2S_TRAINER_PYTHON,
+      gpus: config.T2S_TRAINER_GPUS,
+      accelerateConfig: config.T2S_TRAINER_ACCELERATE_CONFIG || undefined,
+      trainerDir: config.T2S_TRAINER_DIR || undefined
+    },
+    defaultBaseModel: config.T2S_TRAINER_BASE_MODEL,
+    stopGraceMs: config.T2S_TRAINER_STOP_GRACE_S * 1000,
+    maxAttempts: config.T2S_TRAINER_MAX_ATTEMPTS,
+    ackWaitS: config.T2S_TRAINER_ACK_WAIT_S,
+    student
+  })
+})
