@@ -3,6 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { JobRecordSchema, ProblemSchema } from '@t2s/core/contracts/common'
 import { QuestionSchema, SourceSchema } from '@t2s/core/contracts/sources'
+import { EvaluationSchema } from '@t2s/core/contracts/evaluations'
+import { DatasetSchema } from '@t2s/core/contracts/datasets'
+import { SqlResultSchema } from '@t2s/core/contracts/sql'
 import { TrainingJobSchema } from '@t2s/core/contracts/training'
 import type { JobStore } from '@t2s/core/jobs/store'
 import { REDACT_PATHS } from '@t2s/core/log'
@@ -14,6 +17,12 @@ import { registerSecurity } from './plugins/security.js'
 import { healthRoutes } from './routes/health.js'
 import { jobRoutes } from './routes/jobs.js'
 import { sourceRoutes } from './routes/sources.js'
+import { evaluationRoutes } from './routes/evaluations.js'
+import { modelRoutes } from './routes/models.js'
+import { sqlGenerateRoutes } from './routes/sql-generate.js'
+import { downloadRoutes } from './routes/downloads.js'
+import { datasetRoutes } from './routes/datasets.js'
+import { sqlRoutes } from './routes/sql.js'
 import { trainingJobRoutes } from './routes/training-jobs.js'
 
 export interface GatewayOptions {
@@ -25,6 +34,8 @@ export interface GatewayOptions {
   services?: string[]
   requestTimeoutMs?: number
   logLevel?: string
+  /** DATA_DIR, from which dataset files are streamed. */
+  dataDir?: string
 }
 
 export const BODY_LIMIT = 1024 * 1024
@@ -40,10 +51,10 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
     keepAliveTimeout: 72_000,
     http: { headersTimeout: 10_000 },
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } }
+    ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, discriminator: true } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, TrainingJobSchema]) app.addSchema(schema)
+  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema]) app.addSchema(schema)
   await registerDocs(app)
   await registerSecurity(app, { rateLimitMax: opts.rateLimitMax ?? 6000, corsOrigins: opts.corsOrigins ?? [] })
   registerAuth(app, opts.apiKeys)
@@ -53,6 +64,12 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   healthRoutes(app, bus, opts.services ?? [])
   jobRoutes(app, bus)
   sourceRoutes(app, bus)
+  evaluationRoutes(app, bus)
+  modelRoutes(app, bus)
+  sqlGenerateRoutes(app, bus)
+  downloadRoutes(app, bus)
+  datasetRoutes(app, bus, opts.dataDir ?? './data')
+  sqlRoutes(app, bus)
   trainingJobRoutes(app, bus)
   return app
 }

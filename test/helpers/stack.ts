@@ -47,7 +47,7 @@ export async function startStack (services: string[], env: Record<string, string
   const nc = await connectNats(nats.url, 'test', createLogger('test', 'silent'))
   const { kv } = await ensureJetStream(nc)
   const jobs = new JobStore(nc, kv)
-  const gateway = await buildGateway({ nc, jobs, apiKeys: [API_KEY], services })
+  const gateway = await buildGateway({ nc, jobs, apiKeys: [API_KEY], services, dataDir })
   await gateway.ready()
   return {
     nats,

@@ -8,6 +8,14 @@ import { JobWorker } from '@t2s/core/jobs/worker'
 import type { JobKind } from '@t2s/core/jobs/kinds'
 import type { StateDb } from '@t2s/core/state-db'
 import { SourceRegistry } from './sources/registry.js'
+import { downloadEndpoint, downloadJob } from './download/index.js'
+import { ExecuteSqlBodySchema, type ExecuteSqlBody } from '@t2s/core/contracts/sql'
+import { DATASET_VERBS, SftDatasetBodySchema } from '@t2s/core/contracts/datasets'
+import type { SqlSandbox } from '@t2s/core/sql/sandbox'
+import { DatasetRepository } from './datasets/repository.js'
+import { SftDatasets } from './datasets/service.js'
+import { sftDatasetJob } from './datasets/sft-job.js'
+import { executeSql } from './sql/execute.js'
 
 export interface DatasetAppDeps {
   nc: NatsConnection
@@ -17,9 +25,15 @@ export interface DatasetAppDeps {
   dataDir: string
   /** Folders source paths may point into: DATA_DIR first, then T2S_SOURCE_ROOTS. */
   roots: string[]
+  sandbox: SqlSandbox
+  /** Deadline of each gold query in a gold check (the official scorer's 30 s). */
+  goldTimeoutMs?: number
 }
 
 const ById = Type.Object({ id: Type.String({ minLength: 1 }) })
+const SplitFile = Type.Object({ id: Type.String({ minLength: 1 }), split: Type.Union([Type.Literal('train'), Type.Literal('test')]) })
+// One flat object (not allOf): the validator strips unknown fields per subschema.
+const CreateSft = Type.Object({ ...SftDatasetBodySchema.properties, idempotency_key: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })
 const QuestionsPage = Type.Object({
   id: Type.String({ minLength: 1 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
@@ -30,13 +44,24 @@ const QuestionsPage = Type.Object({
 export async function buildDatasetApp (deps: DatasetAppDeps) {
   const sources = new SourceRegistry(deps.db, deps.roots)
   // Job kinds this service runs; each module adds its own here.
-  const kinds: JobKind[] = []
+  const datasetRepo = new DatasetRepository(deps.db)
+  const datasets = new SftDatasets(datasetRepo, sources, deps.jobs, deps.dataDir)
+  const kinds: JobKind[] = [
+    downloadJob({ sources, dataDir: deps.dataDir }),
+    sftDatasetJob({ sources, datasets: datasetRepo, sandbox: deps.sandbox, dataDir: deps.dataDir, goldTimeoutMs: deps.goldTimeoutMs ?? 30_000 })
+  ]
   const worker = new JobWorker({ nc: deps.nc, store: deps.jobs, service: 'dataset', db: deps.db, log: deps.log, kinds })
   const service = await serveEndpoints(deps.nc, { name: 'dataset', version: '0.1.0', description: 'Benchmark sources and SFT datasets', log: deps.log }, {
     create_source: { input: CreateSourceBodySchema, handler: (b: CreateSourceBody) => sources.register(b) },
     list_sources: { handler: () => { const items = sources.list(); return { items, total: items.length } } },
     get_source: { input: ById, handler: ({ id }: { id: string }) => sources.get(id) },
+    download_source: downloadEndpoint({ jobs: deps.jobs, sources, dataDir: deps.dataDir }),
     resolve_source: { input: ById, handler: ({ id }: { id: string }) => sources.resolve(id) },
+    execute_sql: { input: ExecuteSqlBodySchema, handler: async (b: ExecuteSqlBody) => await executeSql(sources, deps.sandbox, b) },
+    [DATASET_VERBS.create]: { input: CreateSft, handler: async (b: Parameters<SftDatasets['create']>[0]) => await datasets.create(b) },
+    [DATASET_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await datasets.get(id) },
+    [DATASET_VERBS.list]: { handler: async () => await datasets.list() },
+    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await datasets.file(id, split) },
     list_questions: {
       input: QuestionsPage,
       handler: ({ id, offset, limit }: { id: string, offset: number, limit: number }) => ({ ...sources.questions(id, offset, limit), offset, limit })
@@ -49,6 +74,7 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
     stop: async () => {
       await service.stop()
       await worker.stop()
+      await deps.sandbox.close()
       deps.db.close()
     }
   }

@@ -25,6 +25,23 @@ const MIGRATIONS = [
     sql TEXT NOT NULL,
     difficulty TEXT,
     PRIMARY KEY (source_id, idx)
+  );`,
+  `CREATE TABLE datasets (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    job_id TEXT NOT NULL UNIQUE,
+    source_id TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    params TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    counts TEXT,
+    dropped TEXT NOT NULL DEFAULT '[]',
+    token_stats TEXT,
+    stats TEXT NOT NULL DEFAULT '{}',
+    files TEXT NOT NULL DEFAULT '{}',
+    manifest TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    finished_at TEXT
   );`
 ]
 

@@ -49,7 +49,14 @@ export const CotDatasetBodySchema = Type.Object({
 }, { additionalProperties: false })
 export type CotDatasetBody = Static<typeof CotDatasetBodySchema>
 
-export const CreateDatasetBodySchema = Type.Union([SftDatasetBodySchema, CotDatasetBodySchema])
+// A discriminated oneOf: the validator picks the branch by `kind`, so each branch's
+// defaults apply and one branch never strips the other's fields.
+export const CreateDatasetBodySchema = Type.Unsafe<SftDatasetBody | CotDatasetBody>({
+  type: 'object',
+  required: ['kind'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: [SftDatasetBodySchema, CotDatasetBodySchema]
+})
 
 const SplitStats = Type.Object({
   examples: Type.Integer(),

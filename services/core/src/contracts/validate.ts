@@ -5,7 +5,7 @@ import { ServiceError } from '../errors.js'
 
 // Same settings as the gateway's HTTP validation, so a payload accepted at the edge is
 // accepted by the service behind it.
-const ajv = new Ajv({ removeAdditional: 'all', useDefaults: true, coerceTypes: false, allErrors: false, strict: false })
+const ajv = new Ajv({ removeAdditional: 'all', useDefaults: true, coerceTypes: false, allErrors: false, strict: false, discriminator: true })
 // ajv-formats is CommonJS: its function sits on .default under ESM.
 ;(addFormats as unknown as { default: (a: Ajv) => void }).default(ajv)
 

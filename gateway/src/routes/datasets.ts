@@ -1,0 +1,75 @@
+import { createReadStream } from 'node:fs'
+import { resolve, sep } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { AcceptedSchema, IdParamsSchema } from '@t2s/core/contracts/common'
+import { CreateDatasetBodySchema, DATASET_VERBS, DatasetListSchema, datasetServiceFor, type Dataset, type DatasetFile } from '@t2s/core/contracts/datasets'
+import { ServiceError } from '@t2s/core/errors'
+import type { Bus } from '../lib/bus.js'
+import { ok, problems } from '../lib/schemas.js'
+
+const DatasetRef = Type.Unsafe<Dataset>({ $ref: 'Dataset#' })
+const FileParams = Type.Object({
+  id: IdParamsSchema.properties.id,
+  split: Type.Union([Type.Literal('train'), Type.Literal('test')])
+}, { additionalProperties: false })
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Repeat a POST with the same key to get the same dataset and job, never a second one' })) })
+
+/** SFT datasets live in the dataset service, CoT datasets in reasoning; the id prefix says which. */
+export function datasetRoutes (app: FastifyInstance, bus: Bus, dataDir: string): void {
+  app.post('/v1/datasets', {
+    schema: {
+      tags: ['datasets'],
+      summary: 'Build a dataset from a source: kind "sft" (gold SQL as the answer) or "cot" (teacher chain-of-thought)',
+      description: 'Answers 202 with the dataset id and the job building it. SFT: optional gold check in the sandbox, the recipe\'s prompts, a seeded split (test = ceil(n × test_size)). CoT: see the reasoning options.',
+      headers: IdempotencyHeaders,
+      body: CreateDatasetBodySchema,
+      response: { 202: ok('Accepted: follow job_id', AcceptedSchema), ...problems(400, 404, 503) }
+    }
+  }, async (request, reply) => {
+    const body = request.body as { kind: string }
+    const key = request.headers['idempotency-key']
+    const payload = typeof key === 'string' ? { ...body, idempotency_key: key } : body
+    return reply.code(202).send(await bus.call(datasetServiceFor(body.kind), DATASET_VERBS.create, payload, 30_000))
+  })
+
+  app.get('/v1/datasets', {
+    schema: { tags: ['datasets'], summary: 'All datasets, newest first', response: { 200: ok('Datasets', DatasetListSchema) } }
+  }, async () => {
+    const lists = await Promise.all((['dataset', 'reasoning'] as const).map(async (s) =>
+      await bus.call<{ items: Dataset[] }>(s, DATASET_VERBS.list, {}).catch((err) => {
+        // A service that is not running has no datasets to list; other errors surface.
+        if (err instanceof ServiceError && err.codeName === 'UNAVAILABLE') return { items: [] }
+        throw err
+      })))
+    const items = lists.flatMap((l) => l.items).sort((a, b) => b.created_at.localeCompare(a.created_at))
+    return { items, total: items.length }
+  })
+
+  app.get('/v1/datasets/:id', {
+    schema: { tags: ['datasets'], summary: 'A dataset: status, counts, dropped items, token statistics, manifest', params: IdParamsSchema, response: { 200: ok('The dataset', DatasetRef), ...problems(404) } }
+  }, async (request) => {
+    const { id } = request.params as { id: string }
+    return await bus.call(datasetServiceFor(id), DATASET_VERBS.get, { id })
+  })
+
+  app.get('/v1/datasets/:id/files/:split', {
+    schema: {
+      tags: ['datasets'],
+      summary: 'Download a split as JSON lines ({"messages":[system,user,assistant]} per line)',
+      params: FileParams,
+      response: { 200: { description: 'JSON lines', content: { 'application/x-ndjson': { schema: { type: 'string' } } } }, ...problems(404, 409) }
+    }
+  }, async (request, reply) => {
+    const { id, split } = request.params as { id: string, split: 'train' | 'test' }
+    const file = await bus.call<DatasetFile>(datasetServiceFor(id), DATASET_VERBS.file, { id, split })
+    const root = resolve(dataDir)
+    const path = resolve(root, file.path)
+    if (!path.startsWith(root + sep)) throw new ServiceError('INTERNAL', 'dataset file outside DATA_DIR')
+    return reply
+      .type('application/x-ndjson; charset=utf-8')
+      .header('content-length', file.bytes)
+      .header('content-disposition', `attachment; filename="${id}-${split}.jsonl"`)
+      .send(createReadStream(path))
+  })
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { AcceptedSchema, IdParamsSchema } from '@t2s/core/contracts/common'
+import {
+  CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListSchema, ItemPageSchema, ItemsQuerySchema,
+  type EvaluationItem, type ItemChunk
+} from '@t2s/core/contracts/evaluations'
+import type { Bus } from '../lib/bus.js'
+import { ok, problems } from '../lib/schemas.js'
+
+const EvaluationRef = Type.Unsafe({ $ref: 'Evaluation#' })
+const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }, { additionalProperties: false })
+const Predictions = Type.Record(Type.String(), Type.String(), { description: 'The official BIRD predictions object: "position": "SQL\\t----- bird -----\\tdb_id"' })
+
+export function evaluationRoutes (app: FastifyInstance, bus: Bus): void {
+  app.post('/v1/evaluations', {
+    schema: {
+      tags: ['evaluations'],
+      summary: 'Score a predictions file, or ask a served model every question, with the official BIRD execution accuracy',
+      description: 'Send `source` and either `predictions` (the official `{"0": "SQL\\t----- bird -----\\tdb_id"}` object, paired with the questions by position, or `[{question_id, sql}]`) or `model` (a model or LoRA adapter of the student server). Answers 202; follow the job, then read the report.',
+      body: CreateEvaluationBodySchema,
+      response: { 202: ok('Accepted: the evaluation and the job scoring it', AcceptedSchema), ...problems(400, 409, 413, 503) }
+    }
+  }, async (request, reply) => reply.code(202).send(await bus.call('evaluator', EVALUATION_VERBS.create, request.body, 30_000)))
+
+  app.get('/v1/evaluations', {
+    schema: { tags: ['evaluations'], summary: 'Evaluations, newest first', querystring: ListQuery, response: { 200: ok('Evaluations', EvaluationListSchema), ...problems(400) } }
+  }, async (request) => await bus.call('evaluator', EVALUATION_VERBS.list, request.query))
+
+  app.get('/v1/evaluations/:id', {
+    schema: {
+      tags: ['evaluations'],
+      summary: 'The report: EX and Soft-F1 by difficulty (0-100), counts, item statuses, gold cache hits, timing, manifest',
+      params: IdParamsSchema,
+      response: { 200: ok('The evaluation (scored so far, while it runs)', EvaluationRef), ...problems(404) }
+    }
+  }, async (request) => await bus.call('evaluator', EVALUATION_VERBS.get, request.params))
+
+  app.get('/v1/evaluations/:id/items', {
+    schema: {
+      tags: ['evaluations'],
+      summary: 'Scored questions in file order, optionally of one status',
+      params: IdParamsSchema,
+      querystring: ItemsQuerySchema,
+      response: { 200: ok('A page of items', ItemPageSchema), ...problems(400, 404) }
+    }
+  }, async (request) => {
+    const { id } = request.params as { id: string }
+    const q = request.query as { offset: number, limit: number, status?: string }
+    // The service answers in pieces that fit one NATS message; a page may take several.
+    const items: EvaluationItem[] = []
+    let offset: number | null = q.offset
+    let total = 0
+    while (offset !== null && items.length < q.limit) {
+      const chunk: ItemChunk<EvaluationItem> = await bus.call('evaluator', EVALUATION_VERBS.items, { id, offset, limit: q.limit - items.length, status: q.status })
+      items.push(...chunk.items)
+      total = chunk.total
+      offset = chunk.items.length === 0 ? null : chunk.next_offset
+    }
+    return { items, total }
+  })
+
+  app.get('/v1/evaluations/:id/predictions', {
+    schema: {
+      tags: ['evaluations'],
+      summary: 'The predictions in the official BIRD format: run the official scorer on this file unchanged',
+      params: IdParamsSchema,
+      response: { 200: ok('{"0": "SQL\\t----- bird -----\\tdb_id", …}', Predictions), ...problems(404, 409) }
+    }
+  }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const out: Record<string, string> = {}
+    let offset: number | null = 0
+    while (offset !== null) {
+      const chunk: ItemChunk<[number, string]> = await bus.call('evaluator', EVALUATION_VERBS.predictions, { id, offset })
+      for (const [index, entry] of chunk.items) out[String(index)] = entry
+      offset = chunk.items.length === 0 ? null : chunk.next_offset
+    }
+    return reply.header('content-disposition', `attachment; filename="predict_${id}.json"`).send(out)
+  })
+}

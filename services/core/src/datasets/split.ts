@@ -1,0 +1,45 @@
+import { ServiceError } from '../errors.js'
+
+/**
+ * A small seedable PRNG (mulberry32): the same seed gives the same split on every machine
+ * and Node version. It is not numpy's generator, so splits differ from HF datasets' for
+ * the same seed; the rule (shuffle, test = the first ceil(n × test_size)) is the same.
+ */
+export function seededRandom (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Fisher-Yates permutation of 0..n-1 under `seed`. */
+export function seededPermutation (n: number, seed: number): number[] {
+  const random = seededRandom(seed)
+  const perm = Array.from({ length: n }, (_, i) => i)
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    const t = perm[i]
+    perm[i] = perm[j]
+    perm[j] = t
+  }
+  return perm
+}
+
+/**
+ * The recipe's train/test split (HF `train_test_split`): shuffle, then the first
+ * ceil(n × test_size) examples are the test split and the rest train, in shuffled order.
+ * Seeded here, where the recipe's was not.
+ */
+export function seededSplit<T> (items: readonly T[], testSize: number, seed: number): { train: T[], test: T[] } {
+  const n = items.length
+  const nTest = Math.ceil(n * testSize)
+  if (nTest < 1 || n - nTest < 1) {
+    throw new ServiceError('UNPROCESSABLE', `${n} examples cannot be split with test_size ${testSize}: each split needs at least one`)
+  }
+  const perm = seededPermutation(n, seed)
+  return { test: perm.slice(0, nTest).map((i) => items[i]), train: perm.slice(nTest).map((i) => items[i]) }
+}

@@ -1,0 +1,27 @@
+/** Token-length statistics of one split, as the dataset record reports them. */
+export interface SplitTokenStats {
+  examples: number
+  tokens_mean: number
+  tokens_p50: number
+  tokens_p95: number
+  tokens_max: number
+  over_4096: number
+}
+
+/** The recipe trains at 4,096 tokens; longer examples are cut (or dropped) by the trainer. */
+export const RECIPE_MAX_TOKENS = 4096
+
+export function tokenStats (counts: readonly number[]): SplitTokenStats {
+  if (counts.length === 0) return { examples: 0, tokens_mean: 0, tokens_p50: 0, tokens_p95: 0, tokens_max: 0, over_4096: 0 }
+  const sorted = [...counts].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+  const sum = sorted.reduce((a, b) => a + b, 0)
+  return {
+    examples: sorted.length,
+    tokens_mean: Math.round((sum / sorted.length) * 10) / 10,
+    tokens_p50: at(0.5),
+    tokens_p95: at(0.95),
+    tokens_max: sorted[sorted.length - 1],
+    over_4096: sorted.filter((c) => c > RECIPE_MAX_TOKENS).length
+  }
+}

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { SftDatasetBody } from '@t2s/core/contracts/datasets'
+import type { Question } from '@t2s/core/contracts/sources'
+import { artifactDir, writeJsonlAtomic } from '@t2s/core/datasets/artifacts'
+import { seededSplit } from '@t2s/core/datasets/split'
+import { tokenStats } from '@t2s/core/datasets/stats'
+import { JobFailure } from '@t2s/core/errors'
+import type { JobContext, SingleJobKind } from '@t2s/core/jobs/kinds'
+import { PromptBuilder, toRecipeJsonl } from '@t2s/core/prompts/index'
+import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
+import type { SqlSandbox } from '@t2s/core/sql/sandbox'
+import { codeVersion } from '@t2s/core/version'
+import type { SourceRegistry } from '../sources/registry.js'
+import type { DatasetRepository } from './repository.js'
+
+export type SftJobParams = SftDatasetBody & { dataset_id: string, source_id: string }
+
+export interface SftJobDeps {
+  sources: SourceRegistry
+  datasets: DatasetRepository
+  sandbox: SqlSandbox
+  dataDir: string
+  /** Per-gold deadline, as the official scorer's 30 s. */
+  goldTimeoutMs: number
+}
+
+interface Dropped { index: number, question_id: number | null, db_id: string, reason: string, detail?: string }
+
+/**
+ * Builds an SFT dataset: optional gold screening in the sandbox, the recipe's messages
+ * (byte for byte by default), a seeded split, and atomically written JSONL files.
+ */
+export function sftDatasetJob (deps: SftJobDeps): SingleJobKind {
+  return {
+    kind: 'dataset.sft',
+    unit: 'questions',
+    run: async (ctx) => {
+      const p = ctx.job.params as SftJobParams
+      const src = deps.sources.resolve(p.source_id)
+      let questions = loadRegisteredQuestions(src.questions_path, src.questions_sha256)
+      if (p.limit) questions = questions.slice(0, p.limit)
+      checkDatabaseFiles(src.databases_path, questions)
+      await ctx.progress(0, questions.length)
+
+      const dropped = p.gold_check === 'drop' ? await screenGolds(ctx, deps, src.databases_path, questions) : []
+      const droppedIdx = new Set(dropped.map((d) => d.index))
+      const kept = questions.filter((q) => !droppedIdx.has(q.index))
+      if (ctx.signal.aborted) throw new Error('cancelled')
+
+      const builder = new PromptBuilder({ preset: 'cookbook', options: p.prompt.options })
+      const examples = kept.map((q) => {
+        const messages = builder.sft({ dbPath: databaseFile(src.databases_path, q.db_id), question: q.question, evidence: q.evidence, sql: q.sql })
+        return { line: toRecipeJsonl(messages), tokens: builder.check(String(q.index), messages).tokens }
+      })
+      const split = seededSplit(examples, p.test_size, p.seed)
+      const dir = artifactDir(deps.dataDir, 'datasets', p.dataset_id)
+      const files = {
+        train: writeJsonlAtomic(join(dir, 'train.jsonl'), split.train.map((e) => e.line)),
+        test: writeJsonlAtomic(join(dir, 'test.jsonl'), split.test.map((e) => e.line))
+      }
+      const budget = builder.budget?.report()
+      deps.datasets.complete(p.dataset_id, {
+        counts: { questions: questions.length, kept: kept.length, dropped: dropped.length, train: split.train.length, test: split.test.length },
+        dropped,
+        token_stats: {
+          train: tokenStats(split.train.map((e) => e.tokens)),
+          test: tokenStats(split.test.map((e) => e.tokens)),
+          ...(budget ? { budget: budget.limit, over_budget: budget.overCount } : {})
+        },
+        // Over-budget examples are reported by question index, worst first, never cut.
+        stats: budget ? { over_budget_examples: budget.over.slice(0, 100) } : {},
+        files,
+        manifest: {
+          source: { id: src.id, name: src.name, questions_sha256: src.questions_sha256 },
+          prompt_version: builder.version,
+          options: { test_size: p.test_size, seed: p.seed, gold_check: p.gold_check, limit: p.limit ?? null, prompt: p.prompt },
+          code_version: codeVersion(),
+          format: 'recipe JSONL: {"messages":[system,user,assistant]} (train_text2sql_sft_dataset.json layout)'
+        }
+      })
+      await ctx.progress(questions.length, questions.length)
+      return { dataset_id: p.dataset_id, train: split.train.length, test: split.test.length, dropped: dropped.length }
+    }
+  }
+}
+
+function checkDatabaseFiles (databasesPath: string, questions: Question[]): void {
+  for (const dbId of new Set(questions.map((q) => q.db_id))) {
+    if (!existsSync(databaseFile(databasesPath, dbId))) {
+      throw new JobFailure(`database file ${dbId}/${dbId}.sqlite is missing from the source's databases folder (removed after registration?)`)
+    }
+  }
+}
+
+/** Runs every gold SQL in the sandbox; the ones that fail, are refused or time out are dropped. */
+async function screenGolds (ctx: JobContext, deps: SftJobDeps, databasesPath: string, questions: Question[]): Promise<Dropped[]> {
+  const dropped: Dropped[] = []
+  let done = 0
+  let next = 0
+  let lastReport = Date.now()
+  const worker = async () => {
+    while (next < questions.length && !ctx.signal.aborted) {
+      const q = questions[next++]
+      const r = await deps.sandbox.execute(databaseFile(databasesPath, q.db_id), q.sql, { timeoutMs: deps.goldTimeoutMs, maxRows: 100_000 })
+      if (r.status !== 'ok') dropped.push({ index: q.index, question_id: q.question_id, db_id: q.db_id, reason: `gold_${r.status === 'rejected' ? 'rejected' : r.status}`, detail: r.error })
+      done++
+      if (Date.now() - lastReport > 500) {
+        lastReport = Date.now()
+        await ctx.progress(done, questions.length)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: deps.sandbox.stats().size * 2 }, worker))
+  return dropped.sort((a, b) => a.index - b.index)
+}
