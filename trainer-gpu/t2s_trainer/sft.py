@@ -239,13 +239,15 @@ def save_final(ctx, tokenizer) -> tuple[str, str]:
     tmp = os.path.join(cfg.output_dir, f".tmp-{kind}")
     inner = ctx["unwrapped"]
     state_dict = None
-    if kind == "model":
-        full = acc.get_state_dict(ctx["prepared"])  # gathers FSDP shards; all ranks must call
+    if kind == "model" and ctx["fsdp"]:
+        full = acc.get_state_dict(ctx["prepared"])  # gathers the FSDP shards; all ranks must call
         if acc.is_main_process:
             state_dict = {k.removeprefix("model."): v for k, v in full.items()}
             if cfg.bf16:
                 state_dict = {k: v.to(torch.bfloat16) if v.is_floating_point() else v for k, v in state_dict.items()}
-                inner.config.dtype = "bfloat16"
+                inner.config.dtype = torch.bfloat16
+    elif kind == "model" and cfg.bf16:
+        inner.to(torch.bfloat16)  # training is over: save in the serving dtype (config.json says bfloat16)
     if acc.is_main_process:
         if os.path.exists(tmp):
             import shutil
