@@ -7,6 +7,8 @@
  * gold queries rely on it. SQLite names the token it could not resolve; we requote that
  * token as a string literal and prepare again, which is what the legacy rule does.
  */
+import type Database from 'better-sqlite3'
+
 const HINT = /^no such column: "(.*)" - should this be a string literal in single-quotes\?$/s
 
 /** The unresolved double-quoted name SQLite reports in `message`, if any. */
@@ -46,6 +48,24 @@ export function requoteAsString (sql: string, name: string): string {
     i = end
   }
   return out
+}
+
+const MAX_REQUOTES = 100
+
+/** Prepares `sql` reading unresolvable "tokens" as strings; returns the text prepared. */
+export function prepareLikePython (db: Database.Database, sql: string): { stmt: Database.Statement, text: string } {
+  let text = sql
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { stmt: db.prepare(text), text }
+    } catch (err) {
+      const name = unresolvedQuotedName((err as Error).message)
+      if (name === undefined || attempt >= MAX_REQUOTES) throw err
+      const requoted = requoteAsString(text, name)
+      if (requoted === text) throw err
+      text = requoted
+    }
+  }
 }
 
 // End (exclusive) of a quoted token opened at start - 1; a doubled quote is an escape.

@@ -1,4 +1,5 @@
 import type { ExecResult } from './types.js'
+import type { Special, WireValue } from './wire.js'
 
 /** Parent → child: one query. */
 export interface QueryRequest {
@@ -9,7 +10,9 @@ export interface QueryRequest {
   maxBytes: number
 }
 
+export type WireResult = Omit<ExecResult, 'elapsed_ms' | 'rows'> & { rows: WireValue[][], special: Special[] }
+
 /** Child → parent. */
 export type ChildMessage =
   | { type: 'ready' }
-  | { type: 'result', id: number, result: Omit<ExecResult, 'elapsed_ms'> }
+  | { type: 'result', id: number, result: WireResult }

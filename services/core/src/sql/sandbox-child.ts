@@ -6,16 +6,13 @@
 import { statSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { requoteAsString, unresolvedQuotedName } from './dqs.js'
+import { prepareLikePython } from './dqs.js'
 import { ONLY_QUERIES, refusal } from './guard.js'
 import { DB_NOT_FOUND, NO_STATEMENT } from './messages.js'
-import type { ChildMessage, QueryRequest } from './protocol.js'
-import type { ExecResult, SqlValue } from './types.js'
-
-type Result = Omit<ExecResult, 'elapsed_ms'>
+import type { ChildMessage, QueryRequest, WireResult } from './protocol.js'
+import { encodeValue, type Special, type WireValue } from './wire.js'
 
 const MAX_CONNECTIONS = 32
-const MAX_REQUOTES = 100
 
 interface Connection {
   db: Database.Database
@@ -51,39 +48,18 @@ function open (file: string): Database.Database | undefined {
   return db
 }
 
-function toValue (v: unknown): SqlValue {
-  if (typeof v === 'bigint') return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v
-  return v as SqlValue
+function failure (status: 'error' | 'rejected', error: string): WireResult {
+  return { status, columns: [], rows: [], special: [], truncated: false, error }
 }
 
-// Approximate in-memory size, used only to cap a result before it is copied to the parent.
-function sizeOf (v: SqlValue): number {
+// Approximate in-memory size of a value, to cap a result before it is sent.
+function sizeOf (v: unknown): number {
   if (typeof v === 'string') return 2 * v.length
   if (v instanceof Uint8Array) return v.byteLength
   return 8
 }
 
-/** Prepares like Python's sqlite3 would: unresolved "tokens" are string literals. */
-function prepare (db: Database.Database, sql: string): { stmt: Database.Statement, text: string } {
-  let text = sql
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return { stmt: db.prepare(text), text }
-    } catch (err) {
-      const name = unresolvedQuotedName((err as Error).message)
-      if (name === undefined || attempt >= MAX_REQUOTES) throw err
-      const requoted = requoteAsString(text, name)
-      if (requoted === text) throw err
-      text = requoted
-    }
-  }
-}
-
-function failure (status: 'error' | 'rejected', error: string): Result {
-  return { status, columns: [], rows: [], truncated: false, error }
-}
-
-function run (req: QueryRequest): Result {
+function run (req: QueryRequest): WireResult {
   let db: Database.Database | undefined
   try {
     db = open(req.dbPath)
@@ -95,7 +71,7 @@ function run (req: QueryRequest): Result {
   let stmt: Database.Statement
   let text: string
   try {
-    ({ stmt, text } = prepare(db, req.sql))
+    ({ stmt, text } = prepareLikePython(db, req.sql))
   } catch (err) {
     const message = (err as Error).message
     if (err instanceof RangeError && message.includes('more than one statement')) {
@@ -110,7 +86,8 @@ function run (req: QueryRequest): Result {
   try {
     stmt.raw(true).safeIntegers(true)
     const columns = stmt.columns().map((c) => c.name)
-    const rows: SqlValue[][] = []
+    const rows: WireValue[][] = []
+    const special: Special[] = []
     let bytes = 0
     let truncated = false
     for (const raw of stmt.iterate() as IterableIterator<unknown[]>) {
@@ -118,15 +95,15 @@ function run (req: QueryRequest): Result {
         truncated = true
         break
       }
-      const row = raw.map(toValue)
-      for (const v of row) bytes += sizeOf(v)
+      for (const v of raw) bytes += sizeOf(v)
       if (bytes > req.maxBytes) {
         truncated = true
         break
       }
-      rows.push(row)
+      const r = rows.length
+      rows.push(raw.map((v, c) => encodeValue(v, r, c, special)))
     }
-    return { status: 'ok', columns, rows, truncated }
+    return { status: 'ok', columns, rows, special, truncated }
   } catch (err) {
     return failure('error', (err as Error).message)
   }

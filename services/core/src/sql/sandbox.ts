@@ -16,6 +16,7 @@ import {
 } from './messages.js'
 import type { ChildMessage, QueryRequest } from './protocol.js'
 import type { ExecOptions, ExecResult, ExecStatus } from './types.js'
+import { decodeRows } from './wire.js'
 
 export type { ExecOptions, ExecResult, ExecStatus, SqlValue } from './types.js'
 export * from './messages.js'
@@ -58,6 +59,7 @@ interface Job {
   resolve: (result: ExecResult) => void
   enqueuedAt: number
   startedAt: number
+  answered: boolean
   queueTimer?: NodeJS.Timeout
   timer?: NodeJS.Timeout
 }
@@ -67,7 +69,10 @@ interface Worker {
   ready: boolean
   retired: boolean
   gone: boolean
+  /** The query the child is running. */
   job?: Job
+  /** A query already sent, which the child starts as soon as `job` ends. */
+  next?: Job
   stderr: string
   outOfMemory: boolean
   checkingRss: boolean
@@ -79,6 +84,9 @@ const DEFAULT_MAX_ROWS = 1000
 const MAX_TIMER_MS = 2 ** 31 - 1
 const RSS_CHECK_MS = 100
 const START_FAILURES_BEFORE_BROKEN = 3
+// A second query is sent to a busy child only if its current one started this recently:
+// it hides the IPC round trip between queries without parking work behind a slow query.
+const PIPELINE_AGE_MS = 5
 
 // From source (tsx) the child is a .ts file and needs the tsx loader; built, it is .js.
 const fromSource = import.meta.url.endsWith('.ts')
@@ -95,6 +103,14 @@ function tsxLoader (): string {
 
 function failure (status: ExecStatus, error: string, elapsedMs = 0): ExecResult {
   return { status, columns: [], rows: [], truncated: false, error, elapsed_ms: elapsedMs }
+}
+
+function answer (job: Job, result: ExecResult): void {
+  clearTimeout(job.timer)
+  clearTimeout(job.queueTimer)
+  if (job.answered) return
+  job.answered = true
+  job.resolve(result)
 }
 
 function since (start: number): number {
@@ -152,7 +168,7 @@ export class SqlSandbox {
 
   /**
    * Runs one read-only query. Never rejects for SQL problems: refusals, SQLite errors,
-   * deadlines and crashes come back as `status`. Rejects only for invalid options.
+   * deadlines and crashes come back as `status`. Throws only for invalid arguments.
    */
   execute (dbPath: string, sql: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const timeoutMs = timerMs(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeoutMs')
@@ -160,16 +176,12 @@ export class SqlSandbox {
     if (!Number.isSafeInteger(maxRows) || maxRows < 0) throw new RangeError('maxRows must be a non-negative integer')
     if (typeof dbPath !== 'string' || typeof sql !== 'string') throw new TypeError('dbPath and sql must be strings')
     if (this.closed) return Promise.resolve(failure('error', SANDBOX_CLOSED))
-    if (this.queue.length >= this.maxQueue) return Promise.resolve(failure('error', QUEUE_FULL))
+    if (this.waiting() >= this.maxQueue) return Promise.resolve(failure('error', QUEUE_FULL))
     if (this.broken()) return Promise.resolve(failure('error', START_FAILED))
     return new Promise((resolve) => {
       const request = { id: ++this.seq, dbPath: resolvePath(dbPath), sql, maxRows, maxBytes: this.maxBytes }
-      const job: Job = { request, timeoutMs, resolve, enqueuedAt: performance.now(), startedAt: 0 }
-      job.queueTimer = setTimeout(() => {
-        this.queue = this.queue.filter((j) => j !== job)
-        resolve(failure('error', QUEUE_WAIT, since(job.enqueuedAt)))
-      }, this.queueWaitMs)
-      this.queue.push(job)
+      const job: Job = { request, timeoutMs, resolve, enqueuedAt: performance.now(), startedAt: 0, answered: false }
+      this.enqueue(job, false)
       this.pump()
     })
   }
@@ -177,7 +189,7 @@ export class SqlSandbox {
   stats (): SandboxStats {
     let busy = 0
     for (const w of this.workers) if (w.job !== undefined) busy++
-    return { size: this.size, alive: this.workers.size, busy, queued: this.queue.length, restarts: this.restarts }
+    return { size: this.size, alive: this.workers.size, busy, queued: this.waiting(), restarts: this.restarts }
   }
 
   /** Answers waiting and running queries with SANDBOX_CLOSED and kills every child. */
@@ -185,15 +197,14 @@ export class SqlSandbox {
     if (this.closing !== undefined) return this.closing
     this.closed = true
     clearInterval(this.rssTimer)
-    for (const job of this.queue) {
-      clearTimeout(job.queueTimer)
-      job.resolve(failure('error', SANDBOX_CLOSED))
-    }
+    const pending = [...this.queue]
     this.queue = []
     for (const w of [...this.workers]) {
-      if (w.job !== undefined) this.finish(w, w.job, failure('error', SANDBOX_CLOSED))
-      this.retire(w)
+      if (w.job !== undefined) this.settle(w, failure('error', SANDBOX_CLOSED))
+      const parked = this.retire(w)
+      if (parked !== undefined) pending.push(parked)
     }
+    for (const job of pending) answer(job, failure('error', SANDBOX_CLOSED))
     this.notify()
     this.closing = Promise.all([...this.dying].map((w) => w.exited)).then(() => {
       process.off('exit', this.killAll)
@@ -204,7 +215,7 @@ export class SqlSandbox {
   private spawn (): void {
     const child = fork(CHILD, [], {
       execArgv: this.execArgv,
-      serialization: 'advanced',
+      serialization: 'json',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc']
     })
     const worker: Worker = {
@@ -243,7 +254,13 @@ export class SqlSandbox {
     } else {
       const job = worker.job
       if (job === undefined || job.request.id !== msg.id) return
-      this.finish(worker, job, { ...msg.result, elapsed_ms: since(job.startedAt) })
+      const { special, rows, ...rest } = msg.result
+      this.settle(worker, { ...rest, rows: decodeRows(rows, special), elapsed_ms: since(job.startedAt) })
+      const next = worker.next
+      if (next !== undefined) {
+        worker.next = undefined
+        this.run(worker, next)
+      }
     }
     this.pump()
   }
@@ -258,8 +275,11 @@ export class SqlSandbox {
     this.log?.warn({ pid: worker.child.pid, code, signal, err: err?.message, stderr: worker.stderr.slice(-500) },
       worker.ready ? 'sql sandbox process exited unexpectedly' : 'sql sandbox process failed to start')
     if (worker.job !== undefined) {
-      const job = worker.job
-      this.finish(worker, job, failure('error', worker.outOfMemory ? OUT_OF_MEMORY : CRASHED, since(job.startedAt)))
+      this.settle(worker, failure('error', worker.outOfMemory ? OUT_OF_MEMORY : CRASHED, since(worker.job.startedAt)))
+    }
+    if (worker.next !== undefined) {
+      this.enqueue(worker.next, true)
+      worker.next = undefined
     }
     if (this.closed) return
     this.restarts++
@@ -269,65 +289,103 @@ export class SqlSandbox {
       setTimeout(() => { if (!this.closed) this.spawn() }, Math.min(5000, 100 * 2 ** this.startFailures))
     }
     if (this.broken()) {
-      for (const job of this.queue) {
-        clearTimeout(job.queueTimer)
-        job.resolve(failure('error', START_FAILED))
-      }
+      for (const job of this.queue) answer(job, failure('error', START_FAILED))
       this.queue = []
     }
     this.notify()
     this.pump()
   }
 
+  /** Queries not yet started: queued, or parked in a busy child. */
+  private waiting (): number {
+    let parked = 0
+    for (const w of this.workers) if (w.next !== undefined) parked++
+    return this.queue.length + parked
+  }
+
+  private enqueue (job: Job, front: boolean): void {
+    if (job.answered) return
+    // Armed until the query starts, parked or not; a parked query answered this way
+    // still runs when its turn comes (it cannot be taken back), and its result is dropped.
+    clearTimeout(job.queueTimer)
+    job.queueTimer = setTimeout(() => {
+      this.queue = this.queue.filter((j) => j !== job)
+      answer(job, failure('error', QUEUE_WAIT, since(job.enqueuedAt)))
+    }, this.queueWaitMs)
+    if (front) this.queue.unshift(job)
+    else this.queue.push(job)
+  }
+
   private pump (): void {
-    if (this.queue.length === 0) return
     for (const worker of this.workers) {
-      if (!worker.ready || worker.job !== undefined) continue
-      const job = this.queue.shift()
-      if (job === undefined) return
-      this.start(worker, job)
+      if (this.queue.length === 0) return
+      if (worker.ready && worker.job === undefined) this.send(worker, this.queue.shift()!, false)
+    }
+    const now = performance.now()
+    for (const worker of this.workers) {
+      if (this.queue.length === 0) return
+      if (worker.ready && worker.job !== undefined && worker.next === undefined && now - worker.job.startedAt < PIPELINE_AGE_MS) {
+        this.send(worker, this.queue.shift()!, true)
+      }
     }
   }
 
-  private start (worker: Worker, job: Job): void {
+  private send (worker: Worker, job: Job, parked: boolean): void {
+    if (parked) worker.next = job
+    else this.run(worker, job)
+    worker.child.send(job.request, (err) => {
+      // The query never reached the child: the child is going; its queries go elsewhere.
+      if (err !== null && (worker.job === job || worker.next === job)) this.replace(worker)
+    })
+  }
+
+  /** Marks `job` as running in `worker` and starts its deadline. */
+  private run (worker: Worker, job: Job): void {
     clearTimeout(job.queueTimer)
     worker.job = job
     job.startedAt = performance.now()
     job.timer = setTimeout(() => {
       if (worker.job !== job) return
-      this.finish(worker, job, failure('timeout', TIMED_OUT, since(job.startedAt)))
+      this.settle(worker, failure('timeout', TIMED_OUT, since(job.startedAt)))
       this.replace(worker)
     }, job.timeoutMs)
-    worker.child.send(job.request, (err) => {
-      if (err === null || worker.job !== job) return
-      // The query never reached the child: give it to another one.
-      clearTimeout(job.timer)
-      worker.job = undefined
-      this.queue.unshift(job)
-      this.replace(worker)
-    })
   }
 
-  private finish (worker: Worker, job: Job, result: ExecResult): void {
-    clearTimeout(job.timer)
-    if (worker.job === job) worker.job = undefined
-    job.resolve(result)
+  /** Answers the query `worker` is running. */
+  private settle (worker: Worker, result: ExecResult): void {
+    const job = worker.job!
+    worker.job = undefined
+    answer(job, result)
   }
 
-  /** Kills a child on purpose; its slot goes to a new child unless the pool is closing. */
+  /**
+   * Kills a child on purpose and gives its slot to a new one. Queries it still holds
+   * unanswered (never started, or never delivered) go back to the front of the queue.
+   */
   private replace (worker: Worker): void {
-    this.retire(worker)
+    const running = worker.job
+    const parked = this.retire(worker)
+    if (parked !== undefined) this.enqueue(parked, true)
+    if (running !== undefined) {
+      clearTimeout(running.timer)
+      this.enqueue(running, true)
+    }
     if (this.closed) return
     this.restarts++
     this.spawn()
     this.pump()
   }
 
-  private retire (worker: Worker): void {
+  /** Kills a child; returns the query it held but had not started. */
+  private retire (worker: Worker): Job | undefined {
     worker.retired = true
     this.workers.delete(worker)
     if (!worker.gone) this.dying.add(worker)
     worker.child.kill('SIGKILL')
+    const parked = worker.next
+    worker.job = undefined
+    worker.next = undefined
+    return parked
   }
 
   private broken (): boolean {
@@ -352,7 +410,7 @@ export class SqlSandbox {
         const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0)
         if (kb <= this.rssLimitKb || worker.job !== job) return
         this.log?.warn({ pid, rss_kb: kb, limit_kb: this.rssLimitKb }, 'sql sandbox process over its memory limit; killed')
-        this.finish(worker, job, failure('error', OUT_OF_MEMORY, since(job.startedAt)))
+        this.settle(worker, failure('error', OUT_OF_MEMORY, since(job.startedAt)))
         this.replace(worker)
       }, () => {}).finally(() => { worker.checkingRss = false })
     }
