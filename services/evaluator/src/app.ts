@@ -1,0 +1,89 @@
+import type { NatsConnection } from '@nats-io/transport-node'
+import { Type } from 'typebox'
+import { CreateEvaluationBodySchema, EVALUATION_VERBS, GenerateSqlBodySchema, ItemStatusSchema } from '@t2s/core/contracts/evaluations'
+import type { JobStore } from '@t2s/core/jobs/store'
+import { JobWorker } from '@t2s/core/jobs/worker'
+import type { ConsumerTuning } from '@t2s/core/jobs/setup'
+import type { LlmClient } from '@t2s/core/llm/index'
+import type { Logger } from '@t2s/core/log'
+import { serveEndpoints } from '@t2s/core/nats/service'
+import { SchemaRenderer } from '@t2s/core/prompts/index'
+import { SqlSandbox } from '@t2s/core/sql/sandbox'
+import type { StateDb } from '@t2s/core/state-db'
+import { Contexts } from './context.js'
+import { GoldCache } from './gold-cache.js'
+import { evaluationKind } from './job.js'
+import { Scorer } from './score.js'
+import { EvaluationService } from './service.js'
+import { EvaluationStore } from './store.js'
+
+export interface EvaluatorAppDeps {
+  nc: NatsConnection
+  jobs: JobStore
+  db: StateDb
+  log: Logger
+  student: LlmClient | null
+  studentProbe: LlmClient | null
+  teacherProbe: LlmClient | null
+  studentModel: string
+  teacherModel: string
+  /** Child processes of the SQL sandbox (default: one per core). */
+  sandboxSize?: number
+  /** Rows kept of one result; more makes it incomparable (default 100 000). */
+  maxRows?: number
+  /** Questions in flight in this process, all evaluations together. */
+  itemConcurrency?: number
+  tuning?: Partial<ConsumerTuning>
+}
+
+const ById = Type.Object({ id: Type.String({ minLength: 1 }) })
+const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) })
+const ItemsQuery = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 5000, default: 100 }),
+  status: Type.Optional(ItemStatusSchema)
+})
+const PredictionsQuery = Type.Object({ id: Type.String({ minLength: 1 }), offset: Type.Integer({ minimum: 0, default: 0 }) })
+
+/** Builds the evaluator: its NATS verbs, the evaluation job kind and the SQL sandbox. */
+export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
+  const sandbox = new SqlSandbox({ size: deps.sandboxSize, log: deps.log })
+  await sandbox.ready()
+  const store = new EvaluationStore(deps.db)
+  const renderer = new SchemaRenderer()
+  const scorer = new Scorer(sandbox, new GoldCache(deps.db))
+  const maxRows = deps.maxRows ?? 100_000
+  const kind = evaluationKind({ store, contexts: new Contexts(store), scorer, sandbox, renderer, student: deps.student, maxRows, log: deps.log })
+  const worker = new JobWorker({
+    nc: deps.nc,
+    store: deps.jobs,
+    service: 'evaluator',
+    db: deps.db,
+    log: deps.log,
+    kinds: [kind],
+    tuning: deps.tuning,
+    itemConcurrency: deps.itemConcurrency ?? 256
+  })
+  const evaluations = new EvaluationService({ ...deps, store, sandbox, renderer })
+  const service = await serveEndpoints(deps.nc, { name: 'evaluator', version: '0.1.0', description: 'BIRD execution accuracy of prediction files and served models', log: deps.log }, {
+    [EVALUATION_VERBS.create]: { input: CreateEvaluationBodySchema, handler: async (b) => await evaluations.create(b) },
+    [EVALUATION_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await evaluations.get(id) },
+    [EVALUATION_VERBS.list]: { input: ListQuery, handler: async ({ limit }: { limit: number }) => await evaluations.list(limit) },
+    [EVALUATION_VERBS.items]: { input: ItemsQuery, handler: (q) => evaluations.items(q) },
+    [EVALUATION_VERBS.predictions]: { input: PredictionsQuery, handler: (q) => evaluations.predictions(q) },
+    [EVALUATION_VERBS.generate]: { input: GenerateSqlBodySchema, handler: async (b) => await evaluations.generate(b) },
+    [EVALUATION_VERBS.models]: { handler: async () => await evaluations.models() }
+  })
+  await worker.start()
+  return {
+    service,
+    scorer,
+    stop: async () => {
+      await service.stop()
+      await worker.stop()
+      await sandbox.close()
+      deps.db.close()
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { ExtractHow, ExtractMode, LlmClient, LlmMessage } from '@t2s/core/llm/index'
+import { extractSql } from '@t2s/core/llm/index'
+import { evalMessages, type SchemaRenderer } from '@t2s/core/prompts/index'
+import type { SystemPromptName } from '@t2s/core/prompts/system-prompts'
+
+export interface AskOptions {
+  model: string
+  systemPrompt: SystemPromptName
+  extraction: ExtractMode
+  temperature: number
+  maxTokens?: number
+  samples: number
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+export interface Candidate {
+  answer: string
+  sql: string | null
+  how: ExtractHow
+}
+
+export interface Answered {
+  candidates: Candidate[]
+  tokens: { prompt: number, completion: number } | null
+  latencyMs: number
+}
+
+/** The recipe's evaluation prompt for one question: its system prompt, then schema, evidence and question. */
+export function questionMessages (renderer: SchemaRenderer, dbPath: string, q: { question: string, evidence: string }, system: SystemPromptName): LlmMessage[] {
+  return evalMessages({ schema: renderer.render(dbPath), evidence: q.evidence, question: q.question }, system)
+}
+
+/** Asks the student once (n = samples choices) and extracts the SQL of every answer. */
+export async function ask (client: LlmClient, messages: LlmMessage[], opts: AskOptions): Promise<Answered> {
+  const r = await client.chat({
+    messages,
+    model: opts.model,
+    temperature: opts.temperature,
+    maxTokens: opts.maxTokens,
+    n: opts.samples > 1 ? opts.samples : undefined,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal
+  })
+  const candidates = r.choices.map((c) => ({ answer: c.text, ...extractSql(c.text, opts.extraction) }))
+  const tokens = r.usage === null ? null : { prompt: r.usage.prompt_tokens, completion: r.usage.completion_tokens }
+  return { candidates, tokens, latencyMs: r.latencyMs }
+}

@@ -1,0 +1,200 @@
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { Accepted } from '@t2s/core/contracts/common'
+import type { CreateEvaluationBody, Evaluation, EvaluationItem, GenerateSqlBody, GenerateSqlResult, ItemChunk, ItemStatus, Models } from '@t2s/core/contracts/evaluations'
+import type { ResolvedSource } from '@t2s/core/contracts/sources'
+import { badRequest, conflict, ServiceError, unavailable } from '@t2s/core/errors'
+import { newId, type JobStore } from '@t2s/core/jobs/store'
+import { LlmError, type LlmClient } from '@t2s/core/llm/index'
+import { callService } from '@t2s/core/nats/client'
+import type { SchemaRenderer } from '@t2s/core/prompts/index'
+import type { SqlValue } from '@t2s/core/sql/sandbox'
+import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
+import { clipText, fitToPayload } from './chunk.js'
+import type { Executor } from './execute.js'
+import { ask, questionMessages } from './generate.js'
+import { EVALUATION_KIND, NO_STUDENT } from './job.js'
+import { serverModels } from './models.js'
+import { birdEntry, parsePredictions } from './predictions.js'
+import { buildReport } from './report.js'
+import { toItem, type EvaluationOptions, type EvaluationStore } from './store.js'
+
+export interface EvaluationServiceDeps {
+  nc: NatsConnection
+  jobs: JobStore
+  store: EvaluationStore
+  sandbox: Executor
+  renderer: SchemaRenderer
+  /** The student client for generations, and quick ones for listings; null when unset. */
+  student: LlmClient | null
+  studentProbe: LlmClient | null
+  teacherProbe: LlmClient | null
+  studentModel: string
+  teacherModel: string
+}
+
+const GENERATE_ROWS = 100
+const GENERATE_REQUEST_MS = 120_000
+
+/** The evaluator's request/reply verbs, as plain functions of their validated input. */
+export class EvaluationService {
+  constructor (private readonly deps: EvaluationServiceDeps) {}
+
+  async create (body: CreateEvaluationBody): Promise<Accepted> {
+    const { predictions, model, source, ...options } = body
+    if ((predictions === undefined) === (model === undefined)) throw badRequest('body must have exactly one of predictions or model')
+    if (model !== undefined) {
+      if (this.deps.student === null) throw unavailable(NO_STUDENT)
+      await this.checkServed(model)
+    }
+    const src = await this.resolve(source)
+    const questions = loadRegisteredQuestions(src.questions_path, src.questions_sha256)
+    const planned = Math.min(options.limit ?? questions.length, questions.length)
+    const preds = predictions === undefined ? null : parsePredictions(predictions, questions, planned, options.limit !== undefined)
+    const id = newId('ev')
+    const jobId = newId('job')
+    const opts: EvaluationOptions = options
+    this.deps.store.insert({
+      id,
+      job_id: jobId,
+      source_id: src.id,
+      source_name: src.name,
+      model: model ?? null,
+      options: JSON.stringify(opts),
+      questions_path: src.questions_path,
+      databases_path: src.databases_path,
+      questions_sha256: src.questions_sha256,
+      planned,
+      manifest: '{}',
+      created_at: new Date().toISOString(),
+      finished_at: null
+    }, preds)
+    try {
+      const job = await this.deps.jobs.submit({
+        id: jobId,
+        kind: EVALUATION_KIND,
+        service: 'evaluator',
+        params: { evaluation_id: id, source: src.name, model: model ?? null, questions: planned, ...opts },
+        resource: { type: 'evaluation', id },
+        unit: 'questions'
+      })
+      return { id, job_id: jobId, status: job.status }
+    } catch (err) {
+      this.deps.store.delete(id)
+      throw err
+    }
+  }
+
+  async get (id: string): Promise<Evaluation> {
+    const row = this.deps.store.get(id)
+    return buildReport(this.deps.store, row, await this.deps.jobs.get(row.job_id))
+  }
+
+  async list (limit: number): Promise<{ items: Evaluation[], total: number }> {
+    const rows = this.deps.store.list(limit)
+    const items = await Promise.all(rows.map(async (row) => buildReport(this.deps.store, row, await this.deps.jobs.get(row.job_id))))
+    return { items, total: items.length }
+  }
+
+  items (q: { id: string, offset: number, limit: number, status?: ItemStatus }): ItemChunk<EvaluationItem> {
+    this.deps.store.get(q.id)
+    const { rows, total } = this.deps.store.items(q.id, q.offset, q.limit, q.status)
+    const { items, cut } = fitToPayload(rows.map(toItem), this.budget(), (item, max) => ({
+      ...item,
+      sql: clipText(item.sql, max / 3),
+      gold_sql: clipText(item.gold_sql, max / 3)!,
+      error: clipText(item.error, max / 3)
+    }))
+    return { items, total, next_offset: cut ? q.offset + items.length : null }
+  }
+
+  /** Official predictions entries `[position, "SQL\t----- bird -----\tdb_id"]`, in order. */
+  predictions (q: { id: string, offset: number }): ItemChunk<[number, string]> {
+    const row = this.deps.store.get(q.id)
+    const fromItems = row.model !== null
+    if (fromItems) {
+      const scored = this.deps.store.scoredCount(q.id)
+      if (scored < row.planned) throw conflict(`the model has answered ${scored} of ${row.planned} questions: its predictions are complete once the evaluation has finished`)
+    }
+    const questions = loadRegisteredQuestions(row.questions_path, row.questions_sha256)
+    const rows = this.deps.store.predictionSql(q.id, fromItems, q.offset, 5000)
+    const entries = rows.map((r): [number, string] => [r.idx, birdEntry(r.sql, questions[r.idx].db_id)])
+    const { items, cut } = fitToPayload(entries, this.budget(), () => {
+      throw new ServiceError('PAYLOAD_TOO_LARGE', 'a prediction is too large to send')
+    })
+    const more = cut || q.offset + rows.length < row.planned
+    return { items, total: row.planned, next_offset: more ? q.offset + items.length : null }
+  }
+
+  async generate (body: GenerateSqlBody): Promise<GenerateSqlResult> {
+    if (this.deps.student === null) throw unavailable(NO_STUDENT)
+    const src = await this.resolve(body.source)
+    if (!src.db_ids.includes(body.db_id)) throw badRequest(`db_id "${body.db_id}" is not a database of source "${src.name}"`)
+    const dbPath = databaseFile(src.databases_path, body.db_id)
+    let answered
+    try {
+      answered = await ask(this.deps.student, questionMessages(this.deps.renderer, dbPath, body, body.system_prompt), {
+        model: body.model,
+        systemPrompt: body.system_prompt,
+        extraction: body.extraction,
+        temperature: body.temperature,
+        maxTokens: body.max_tokens,
+        samples: 1,
+        timeoutMs: GENERATE_REQUEST_MS
+      })
+    } catch (err) {
+      throw llmProblem(err)
+    }
+    const c = answered.candidates[0]
+    let result: GenerateSqlResult['result'] = null
+    if (c.sql !== null && c.sql.trim() !== '') {
+      const r = await this.deps.sandbox.execute(dbPath, c.sql, { timeoutMs: body.timeout_s * 1000, maxRows: GENERATE_ROWS })
+      result = { status: r.status, columns: r.columns, rows: r.rows.map((row) => row.map(jsonValue)), truncated: r.truncated, error: r.error ?? null, elapsed_ms: r.elapsed_ms }
+    }
+    return { model: body.model, answer: c.answer, sql: c.sql, extraction: c.how, result, latency_ms: answered.latencyMs, tokens: answered.tokens }
+  }
+
+  async models (): Promise<Models> {
+    const [teacher, student] = await Promise.all([
+      serverModels(this.deps.teacherProbe, this.deps.teacherModel),
+      serverModels(this.deps.studentProbe, this.deps.studentModel)
+    ])
+    return { teacher, student }
+  }
+
+  private async resolve (source: string): Promise<ResolvedSource> {
+    try {
+      return await callService<ResolvedSource>(this.deps.nc, 'dataset', 'resolve_source', { id: source })
+    } catch (err) {
+      if (err instanceof ServiceError && err.codeName === 'NOT_FOUND') throw badRequest(`source "${source}" not found`)
+      throw err
+    }
+  }
+
+  private async checkServed (model: string): Promise<void> {
+    let ids: string[]
+    try {
+      ids = (await this.deps.studentProbe!.listModels()).map((m) => m.id)
+    } catch (err) {
+      throw llmProblem(err)
+    }
+    if (!ids.includes(model)) throw badRequest(`model "${model}" is not served by the student server (it serves: ${ids.join(', ') || 'nothing'})`)
+  }
+
+  private budget (): number {
+    // Leaves room for the reply's own fields and NATS headers.
+    return Math.max(64 * 1024, (this.deps.nc.info?.max_payload ?? 1024 * 1024) - 32 * 1024)
+  }
+}
+
+function llmProblem (err: unknown): ServiceError {
+  if (!(err instanceof LlmError)) throw err
+  if (err.kind === 'client') return badRequest(`the student server refused the request: ${err.message}`)
+  return unavailable(`the student server did not answer: ${err.message}`)
+}
+
+/** Values as JSON can carry them: integers beyond 2^53 as decimal strings, blobs as hex. */
+function jsonValue (v: SqlValue): unknown {
+  if (typeof v === 'bigint') return v.toString()
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex')
+  return v
+}
