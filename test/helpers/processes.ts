@@ -8,7 +8,7 @@ export interface Proc {
 }
 
 /** Starts a TypeScript entry point with tsx and resolves once it prints `readyLine` (if given). */
-export async function startTs (entry: string, env: Record<string, string>, readyLine?: RegExp, timeoutMs = 20_000): Promise<Proc> {
+export async function startTs (entry: string, env: Record<string, string>, readyLine?: RegExp, timeoutMs = 60_000): Promise<Proc> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout!.on('data', (d) => { out += d })
