@@ -1,0 +1,82 @@
+import type { NatsConnection } from '@nats-io/transport-node'
+import { Type } from 'typebox'
+import { CotDatasetBodySchema, DATASET_VERBS } from '@t2s/core/contracts/datasets'
+import type { JobStore } from '@t2s/core/jobs/store'
+import { JobWorker } from '@t2s/core/jobs/worker'
+import type { ConsumerTuning } from '@t2s/core/jobs/setup'
+import type { LlmClient } from '@t2s/core/llm/index'
+import type { Logger } from '@t2s/core/log'
+import { serveEndpoints } from '@t2s/core/nats/service'
+import type { SqlSandbox } from '@t2s/core/sql/sandbox'
+import type { StateDb } from '@t2s/core/state-db'
+import { cotDatasetJob } from './cot-job.js'
+import { CotDatasets } from './datasets.js'
+import { CotRepository } from './repository.js'
+import { Teacher } from './teacher.js'
+
+export interface ReasoningAppDeps {
+  nc: NatsConnection
+  jobs: JobStore
+  db: StateDb
+  log: Logger
+  dataDir: string
+  sandbox: SqlSandbox
+  /** The teacher endpoint; null when TEACHER_BASE_URL is unset (create then answers 503). */
+  teacher: LlmClient | null
+  /** The model asked when a request names none (TEACHER_MODEL). */
+  teacherModel: string
+  /** Per query deadline of gold and answer SQL. */
+  sqlTimeoutMs?: number
+  maxRows?: number
+  /** Items in flight in this process, all jobs together (a job's own `concurrency` caps it further). */
+  itemConcurrency?: number
+  tuning?: Partial<ConsumerTuning>
+}
+
+const ById = Type.Object({ id: Type.String({ minLength: 1 }) })
+const SplitFile = Type.Object({ id: Type.String({ minLength: 1 }), split: Type.Union([Type.Literal('train'), Type.Literal('test')]) })
+const CreateCot = Type.Intersect([CotDatasetBodySchema, Type.Object({ idempotency_key: Type.Optional(Type.String({ maxLength: 200 })) })])
+
+/** Builds the reasoning service: CoT dataset verbs on NATS and the worker that runs their jobs. */
+export async function buildReasoningApp (deps: ReasoningAppDeps) {
+  const repo = new CotRepository(deps.db)
+  const teacher = deps.teacher ? new Teacher(deps.db, deps.teacher) : null
+  const datasets = new CotDatasets(repo, deps.nc, deps.jobs, deps.dataDir, { baseUrl: deps.teacher ? 'configured' : null, model: deps.teacherModel })
+  const job = cotDatasetJob({
+    nc: deps.nc,
+    db: deps.db,
+    datasets: repo,
+    teacher,
+    sandbox: deps.sandbox,
+    dataDir: deps.dataDir,
+    sqlTimeoutMs: deps.sqlTimeoutMs ?? 30_000,
+    maxRows: deps.maxRows ?? 100_000
+  })
+  const worker = new JobWorker({
+    nc: deps.nc,
+    store: deps.jobs,
+    service: 'reasoning',
+    db: deps.db,
+    log: deps.log,
+    kinds: [job],
+    itemConcurrency: deps.itemConcurrency ?? 256,
+    tuning: deps.tuning
+  })
+  const service = await serveEndpoints(deps.nc, { name: 'reasoning', version: '0.1.0', description: 'Teacher chain-of-thought datasets, verified by execution', log: deps.log }, {
+    [DATASET_VERBS.create]: { input: CreateCot, handler: async (b: Parameters<CotDatasets['create']>[0]) => await datasets.create(b) },
+    [DATASET_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await datasets.get(id) },
+    [DATASET_VERBS.list]: { handler: async () => await datasets.list() },
+    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await datasets.file(id, split) }
+  })
+  await worker.start()
+  return {
+    service,
+    datasets,
+    stop: async () => {
+      await service.stop()
+      await worker.stop()
+      await deps.sandbox.close()
+      deps.db.close()
+    }
+  }
+}

@@ -1,0 +1,76 @@
+// Teacher answers, paid for once: every answer is stored under (model, prompt digest,
+// temperature, attempt) the moment it arrives, and every call a job makes is counted.
+import { createHash } from 'node:crypto'
+import type { LlmClient, LlmMessage } from '@t2s/core/llm/index'
+import { LlmError } from '@t2s/core/llm/index'
+import type { StateDb } from '@t2s/core/state-db'
+
+export interface TeacherRequest {
+  model: string
+  messages: LlmMessage[]
+  temperature: number
+  maxTokens?: number
+  /** 1 for the first ask, 2… for the re-asks of a rejected item */
+  attempt: number
+}
+
+export interface TeacherAnswer {
+  text: string
+  /** true when the answer came from the cache (no call made) */
+  cached: boolean
+}
+
+/** Who is asking: the counters of a call are kept per job and item. */
+export interface CallSite { jobId: string, itemKey: string, signal: AbortSignal }
+
+/** The digest of everything in the request that shapes the answer besides model, temperature and attempt. */
+export function promptDigest (messages: LlmMessage[], maxTokens: number | undefined): string {
+  return createHash('sha256').update(JSON.stringify({ messages, max_tokens: maxTokens ?? null })).digest('hex')
+}
+
+interface CachedRow { answer: string }
+
+export class Teacher {
+  private readonly getCached
+  private readonly putCached
+  private readonly putCall
+
+  constructor (private readonly db: StateDb, private readonly client: LlmClient) {
+    this.getCached = db.prepare('SELECT answer FROM teacher_cache WHERE model = ? AND prompt_sha256 = ? AND temperature = ? AND attempt = ?')
+    this.putCached = db.prepare(`INSERT INTO teacher_cache (model, prompt_sha256, temperature, attempt, answer, finish_reason, prompt_tokens, completion_tokens, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+    this.putCall = db.prepare(`INSERT INTO teacher_calls (job_id, item_key, attempt, ok, requests, prompt_tokens, completion_tokens, latency_ms, error_kind, at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  }
+
+  get defaultModel (): string { return this.client.model }
+
+  /**
+   * The cached answer, or a call to the teacher whose answer is committed before it is
+   * returned. Throws LlmError when the call fails for good (its retries are the client's);
+   * an `aborted` LlmError is not counted as a call.
+   */
+  async ask (req: TeacherRequest, site: CallSite): Promise<TeacherAnswer> {
+    const digest = promptDigest(req.messages, req.maxTokens)
+    const key = [req.model, digest, req.temperature, req.attempt] as const
+    const hit = this.getCached.get(...key) as CachedRow | undefined
+    if (hit) return { text: hit.answer, cached: true }
+    const started = Date.now()
+    const now = () => new Date().toISOString()
+    try {
+      const r = await this.client.chat({ messages: req.messages, model: req.model, temperature: req.temperature, maxTokens: req.maxTokens, signal: site.signal })
+      const prompt = r.usage?.prompt_tokens ?? 0
+      const completion = r.usage?.completion_tokens ?? 0
+      this.db.transaction(() => {
+        this.putCached.run(...key, r.text, r.finishReason, prompt, completion, now())
+        this.putCall.run(site.jobId, site.itemKey, req.attempt, 1, r.attempts, prompt, completion, Date.now() - started, null, now())
+      })()
+      return { text: r.text, cached: false }
+    } catch (err) {
+      if (err instanceof LlmError && err.kind !== 'aborted' && err.attempts > 0) {
+        this.putCall.run(site.jobId, site.itemKey, req.attempt, 0, err.attempts, 0, 0, Date.now() - started, err.kind, now())
+      }
+      throw err
+    }
+  }
+}
