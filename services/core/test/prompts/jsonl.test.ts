@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { toJsonl, toRecipeJsonl, type ChatMessage } from '../../src/prompts/index.js'
 
@@ -26,4 +27,18 @@ test('recipe JSONL and plain JSONL parse to the same record, keys in recipe orde
     assert.deepEqual(Object.keys(parsed.messages[0]), ['content', 'role'])
   }
   assert.equal(toJsonl(messages).includes('é 中 😀'), true)
+})
+
+// Written by pandas 3.0.6 / pyarrow 25.0.1 (the datasets Dataset.to_json path:
+// Arrow table -> to_pandas() -> to_json(orient="records", lines=True)) on a struct type
+// (content, role). Re-serialising each parsed record must give pandas' bytes back.
+test('recipe JSONL equals pandas to_json output byte for byte', () => {
+  const file = readFileSync(new URL('./fixtures/pandas-to-json.jsonl', import.meta.url), 'utf8')
+  assert.ok(file.endsWith('\n'))
+  const lines = file.slice(0, -1).split('\n')
+  assert.equal(lines.length, 9)
+  for (const line of lines) {
+    const { messages } = JSON.parse(line) as { messages: ChatMessage[] }
+    assert.equal(toRecipeJsonl(messages), line)
+  }
 })
