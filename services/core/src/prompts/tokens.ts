@@ -6,6 +6,9 @@
 //   and, for generation, <|start_header_id|>assistant<|end_header_id|>\n\n
 // The system block is emitted (with an empty message) even without a system message, and
 // `trim` strips every message, so the CoT layout's leading "\n        " never reaches the model.
+// Cross-checked once against transformers 5.17 apply_chat_template with the Llama 3.1 template
+// and HF tokenizers (fed this library's vocab and merges): equal rendered text, ids and counts
+// on 1,850 real prompts of every layout. The vocabulary itself could not be checked offline.
 import llama3Tokenizer from 'llama3-tokenizer-js'
 import type { ChatMessage } from './messages.js'
 import { pyStrip } from './python.js'
