@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, connect as tcpConnect } from 'node:net'
 import { join, resolve } from 'node:path'
 import { SERVICE_NAMES } from '@t2s/core/contracts/subjects'
+import { buildDemo } from './build-demo.js'
 
 const root = resolve(import.meta.dirname, '..')
 const dataDir = resolve(process.env.DATA_DIR || join(root, 'data'))
@@ -113,6 +114,12 @@ process.on('SIGINT', () => { void stopAll(0) })
 process.on('SIGTERM', () => { void stopAll(0) })
 
 mkdirSync(dataDir, { recursive: true })
+// The demo source (examples/demo) in DATA_DIR/demo, built when absent; see scripts/build-demo.ts.
+try {
+  if (buildDemo(join(dataDir, 'demo')).built) say(`built the demo source in ${join(dataDir, 'demo')}`)
+} catch (err) {
+  say(`could not build the demo source: ${(err as Error).message}`)
+}
 const natsUrl = process.env.NATS_URL || await startNats()
 const key = apiKeys()
 const services = SERVICE_NAMES.filter((s) => existsSync(join(root, 'services', s, 'src', 'main.ts')))
