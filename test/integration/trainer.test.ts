@@ -111,6 +111,7 @@ describe('training jobs through gateway → NATS → trainer service, with the s
     assert.equal(job.config.resume, 'auto')
     assert.equal(job.run.attempts, 1)
     assert.equal(job.run.info.num_examples, 40)
+    assert.equal(job.run.info.output_dir, `trainer/runs/${accepted.id}/out`)
     assert.equal(job.artifacts.kind, 'adapter')
     assert.equal(job.artifacts.path, 'artifacts/adapters/sql-lora-1')
     const folder = join(stack.dataDir, job.artifacts.path)

@@ -61,7 +61,7 @@ async function runTraining (deps: TrainingDeps, ctx: JobContext): Promise<Record
   const onEvent = async (e: TrainerEvent): Promise<void> => {
     switch (e.event) {
       case 'start': {
-        repo.started(id, e.total_steps, e.start_step, { world_size: e.world_size, ...e.extra })
+        repo.started(id, e.total_steps, e.start_step, dataRelative({ world_size: e.world_size, ...e.extra }, dataDir))
         await say(ctx, 'progress', { done: e.start_step, total: e.total_steps })
         const message = e.start_step > 0 ? `trainer resumed from its checkpoint at step ${e.start_step} of ${e.total_steps}` : `trainer started: ${e.total_steps} steps`
         await say(ctx, 'log', { message, total_steps: e.total_steps, start_step: e.start_step, world_size: e.world_size })
@@ -230,6 +230,12 @@ function writeAtomic (file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`
   writeFileSync(tmp, text)
   renameSync(tmp, file)
+}
+
+/** Paths the trainer reports (output_dir, resumed_from) shown relative to DATA_DIR, like the config. */
+function dataRelative (info: Record<string, unknown>, dataDir: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(info).map(([k, v]) =>
+    [k, typeof v === 'string' && v.startsWith(dataDir + sep) ? relative(dataDir, v).split(sep).join('/') : v]))
 }
 
 /** Messages leave the service: DATA_DIR's absolute location is not the caller's business. */

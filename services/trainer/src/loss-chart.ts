@@ -9,8 +9,8 @@ const W = 760
 const H = 400
 const M = { left: 64, right: 24, top: 60, bottom: 48 }
 const MAX_DRAWN = 2000
-/** TensorBoard's default smoothing, debiased, so the curve starts at the first value. */
-const SMOOTHING = 0.6
+/** TensorBoard's default smoothing (debiased, so the curve starts at the first value), less on short series. */
+const smoothingFor = (n: number) => Math.min(0.6, Math.max(0, 1 - 10 / n))
 
 /**
  * The loss curve as a standalone SVG: each logged step (light) and its smoothed trend
@@ -53,6 +53,8 @@ export function renderLossSvg (input: LossChartInput): string {
     const drawnSmooth = thin(smooth)
     out.push(`<polyline fill="none" stroke="#9ecae1" stroke-width="1.2" points="${drawn.map((p) => `${f(x(p.step))},${f(y(p.loss))}`).join(' ')}"/>`)
     out.push(`<polyline fill="none" stroke="#08519c" stroke-width="2" points="${drawnSmooth.map((p) => `${f(x(p.step))},${f(y(p.loss))}`).join(' ')}"/>`)
+    out.push(`<line x1="${M.left + 12}" x2="${M.left + 32}" y1="${M.top + 14}" y2="${M.top + 14}" stroke="#9ecae1" stroke-width="2"/><text x="${M.left + 38}" y="${M.top + 18}" fill="#444">each logged step</text>`)
+    out.push(`<line x1="${M.left + 12}" x2="${M.left + 32}" y1="${M.top + 32}" y2="${M.top + 32}" stroke="#08519c" stroke-width="2"/><text x="${M.left + 38}" y="${M.top + 36}" fill="#444">smoothed</text>`)
     const last = pts.at(-1)!
     out.push(`<circle cx="${f(x(last.step))}" cy="${f(y(last.loss))}" r="3" fill="#08519c"/>`)
     const label = `step ${last.step}${input.totalSteps ? ` of ${input.totalSteps}` : ''}: loss ${last.loss.toPrecision(4)} (smoothed ${smooth.at(-1)!.loss.toPrecision(4)})`
@@ -63,10 +65,11 @@ export function renderLossSvg (input: LossChartInput): string {
 }
 
 function ema (pts: Array<{ step: number, loss: number }>): Array<{ step: number, loss: number }> {
+  const w = smoothingFor(pts.length)
   let acc = 0
   return pts.map((p, i) => {
-    acc = acc * SMOOTHING + (1 - SMOOTHING) * p.loss
-    return { step: p.step, loss: acc / (1 - SMOOTHING ** (i + 1)) }
+    acc = acc * w + (1 - w) * p.loss
+    return { step: p.step, loss: acc / (1 - w ** (i + 1)) }
   })
 }
 
