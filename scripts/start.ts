@@ -60,7 +60,9 @@ async function startNats (): Promise<string> {
   const conf = join(dir, 'nats.conf')
   // max_payload is raised so large per-item listings fit in one reply.
   writeFileSync(conf, `listen: 127.0.0.1:${natsPort}\nmax_payload: 8MB\nlog_file: ${JSON.stringify(join(dir, 'nats.log'))}\njetstream {\n  store_dir: ${JSON.stringify(dir)}\n}\n`)
-  const proc = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] })
+  // Its own process group: a terminal's Ctrl-C must not reach it before the services have
+  // drained their connections; stopAll ends it last.
+  const proc = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'], detached: true })
   children.set('nats-server', proc)
   proc.on('exit', (code) => { if (!stopping) { say(`nats-server exited (${code}); stopping`); void stopAll(1) } })
   if (!await waitForPort(natsPort, 10_000)) {
@@ -128,13 +130,14 @@ for (const s of services) startProcess(s, join('services', s, 'src', 'main.ts'),
 startProcess('gateway', join('gateway', 'src', 'server.ts'), env)
 
 const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
-const deadline = Date.now() + 60_000
+const deadline = Date.now() + 120_000
+let ready = false
 // eslint-disable-next-line no-unmodified-loop-condition -- set by the signal handlers
-while (Date.now() < deadline && !stopping) {
-  const ready = await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false)
-  if (ready) break
-  await new Promise((resolve) => setTimeout(resolve, 250))
+while (Date.now() < deadline && !stopping && !ready) {
+  ready = await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false)
+  if (!ready) await new Promise((resolve) => setTimeout(resolve, 250))
 }
+if (!ready) say(`not ready after 120 s: some services are still starting; watch ${base}/readyz`)
 say(`services: ${services.join(', ')}`)
 say(`Swagger UI: ${base}/docs`)
 say(`API key:    ${key.includes(',') ? key.split(',')[0] + ' (first of T2S_API_KEYS)' : key}`)
