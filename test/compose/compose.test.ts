@@ -136,8 +136,8 @@ for (const [label, env] of [['defaults', {}], ['.env.example', envExample()]] as
       assert.match(student.environment.CHECKPOINT, /Llama-3\.1-8B-Instruct/)
       assert.ok(commandText(student).includes('--enable-lora --max-lora-rank 256'), 'LoRA up to rank 256')
       assert.equal(student.environment.VLLM_ALLOW_RUNTIME_LORA_UPDATING, 'True')
-      assert.ok(student.volumes.includes('t2s-data:/data:ro'), 'the student reads adapters from the shared data volume')
-      assert.ok(services.trainer.volumes.includes('t2s-data:/data'), 'the trainer writes them there')
+      assert.ok(student.volumes.includes('data:/data:ro'), 'the student reads adapters from the shared data volume')
+      assert.ok(services.trainer.volumes.includes('data:/data'), 'the trainer writes them there')
       assert.equal(services.trainer.environment.T2S_ADAPTER_PATH_PREFIX, '/data')
       assert.equal(services.trainer.build.dockerfile, 'trainer-gpu/Dockerfile')
       // What the services call is what the servers serve.
@@ -150,12 +150,12 @@ for (const [label, env] of [['defaults', {}], ['.env.example', envExample()]] as
         const svc = services[name]
         assert.equal(svc.environment.NATS_URL, 'nats://nats:4222', name)
         assert.equal(svc.environment.DATA_DIR, '/data', name)
-        assert.ok(svc.volumes.some((v: string) => v.startsWith('t2s-data:/data')), name)
+        assert.ok(svc.volumes.some((v: string) => v.startsWith('data:/data')), name)
         const entry = name === 'gateway' ? 'gateway/src/server.ts' : `services/${name}/src/main.ts`
         assert.deepEqual(svc.command, ['node', '--import', 'tsx', entry])
         if (name !== 'gateway') assert.deepEqual(svc.healthcheck.test, ['CMD', 'node', '--import', 'tsx', 'services/core/src/healthcheck.ts', name])
       }
-      assert.deepEqual(Object.keys(doc.volumes).sort(), ['hf-cache', 'nats-data', 't2s-data', 'vllm-cache'])
+      assert.deepEqual(Object.keys(doc.volumes).sort(), ['data', 'hf-cache', 'nats-data', 'vllm-cache'])
     })
   })
 }
