@@ -35,7 +35,8 @@ export interface ReasoningAppDeps {
 
 const ById = Type.Object({ id: Type.String({ minLength: 1 }) })
 const SplitFile = Type.Object({ id: Type.String({ minLength: 1 }), split: Type.Union([Type.Literal('train'), Type.Literal('test')]) })
-const CreateCot = Type.Intersect([CotDatasetBodySchema, Type.Object({ idempotency_key: Type.Optional(Type.String({ maxLength: 200 })) })])
+// Spread, not Type.Intersect: with removeAdditional each allOf branch would strip the other's fields.
+const CreateCot = Type.Object({ ...CotDatasetBodySchema.properties, idempotency_key: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })
 
 /** Builds the reasoning service: CoT dataset verbs on NATS and the worker that runs their jobs. */
 export async function buildReasoningApp (deps: ReasoningAppDeps) {

@@ -2,10 +2,8 @@
 // hash of (question, gold), so a test can compute what each question's answer is and what
 // each validation mode must keep. Test-only; it drives the fake OpenAI server.
 import { createHash } from 'node:crypto'
-import Database from 'better-sqlite3'
 import type { FakeAnswer } from '../../../test/fake-openai/server.js'
 import { messageText } from '../../../test/fake-openai/scripts.js'
-import { sameResultSet, type SqlValue } from '@t2s/core/sql/compare'
 
 export const KINDS = ['gold', 'draft', 'equivalent', 'wrong', 'error', 'nofence'] as const
 export type AnswerKind = typeof KINDS[number]
@@ -73,44 +71,28 @@ export function scriptedTeacher (opts: { failFirst?: Set<string>, badRequest?: S
   }
 }
 
-/** Runs SQL read-only, outside the suite's sandbox: the test's own reading of each database. */
-export class DirectDb {
-  private readonly dbs = new Map<string, Database.Database>()
-
-  run (path: string, sql: string): { ok: true, rows: SqlValue[][] } | { ok: false } {
-    let db = this.dbs.get(path)
-    if (!db) this.dbs.set(path, db = new Database(path, { readonly: true, fileMustExist: true }))
-    try {
-      return { ok: true, rows: db.prepare(sql).raw().all() as SqlValue[][] }
-    } catch {
-      return { ok: false }
-    }
-  }
-
-  /** What execution validation must decide for an answer whose final SQL is `sql`. */
-  verdict (path: string, gold: string, sql: string | null): 'kept' | 'no_sql' | 'error' | 'wrong_result' {
-    if (sql === null) return 'no_sql'
-    const g = this.run(path, gold)
-    const a = this.run(path, sql)
-    if (!g.ok) throw new Error(`gold fails: ${gold}`)
-    if (!a.ok) return 'error'
-    return sameResultSet(a.rows, g.rows) ? 'kept' : 'wrong_result'
-  }
-
-  close (): void {
-    for (const db of this.dbs.values()) db.close()
-  }
-}
-
 /**
  * The recipe's create_reasoning_dataset.py (seed-recipe §3.2-3.4), written independently in
  * Python: for each question and the teacher's answer, its keep/drop rule and the CoT record,
  * serialised as HF datasets' to_json writes it (no spaces, ASCII escapes, "/" as "\/").
+ * `execution` is the official BIRD comparison of the answer's final SQL with the gold
+ * (`set(pred) == set(gold)` on Python's sqlite3): kept, wrong_result, error or no_sql.
+ * Input: a JSON list of {answer, final} aligned with the questions file.
  */
 export const RECIPE_COT = String.raw`
 import json, re, sqlite3, sys
 questions, db_root, answers_path = sys.argv[1], sys.argv[2], sys.argv[3]
 answers = json.load(open(answers_path))
+def execution(db_path, gold, final):
+    if final is None:
+        return "no_sql"
+    conn = sqlite3.connect('file:' + db_path + '?mode=ro', uri=True)
+    gold_rows = conn.execute(gold).fetchall()
+    try:
+        rows = conn.execute(final).fetchall()
+    except sqlite3.Error:
+        return "error"
+    return "kept" if set(rows) == set(gold_rows) else "wrong_result"
 def generate_schema_prompt(db_path):
     conn = sqlite3.connect('file:' + db_path + '?mode=ro', uri=True)
     cursor = conn.cursor()
@@ -123,9 +105,10 @@ def generate_schema_prompt(db_path):
 system = "You are a text to SQL query translator. Using the SQLite DB Schema and the External Knowledge, generate the step-by-step reasoning and the final SQLite SQL select statement from the text question."
 out = []
 for i, item in enumerate(json.load(open(questions))):
-    db_schema = generate_schema_prompt(db_root + "/" + item["db_id"] + "/" + item["db_id"] + ".sqlite")
+    db_path = db_root + "/" + item["db_id"] + "/" + item["db_id"] + ".sqlite"
+    db_schema = generate_schema_prompt(db_path)
     gold_SQL = item["SQL"].strip()
-    response = answers[i]
+    response = answers[i]["answer"]
     match = re.search(r"${'```'}sql\n*(.*?)${'```'}", response, re.DOTALL)
     if match:
         gene_SQL = match.group(1).replace("\n", "").strip()
@@ -138,6 +121,6 @@ for i, item in enumerate(json.load(open(questions))):
         -- Text Question: {item['question']}
 """
     record = {"messages": [{"content": system, "role": "system"}, {"content": user, "role": "user"}, {"content": response, "role": "assistant"}]}
-    out.append({"exact": gold_SQL == gene_SQL, "line": json.dumps(record, separators=(",", ":")).replace("/", "\\/")})
+    out.append({"exact": gold_SQL == gene_SQL, "execution": execution(db_path, item["SQL"], answers[i]["final"]), "line": json.dumps(record, separators=(",", ":")).replace("/", "\\/")})
 print(json.dumps(out))
 `
