@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Service } from '@nats-io/services'
@@ -206,6 +206,28 @@ describe('training jobs through gateway → NATS → trainer service, with the s
       assert.equal(job.loss[p.step - 1].loss, p.loss, `step ${p.step}: the resumed run logs the same loss`)
     }
     assert.equal(student.adapters.get('resumed'), join(stack.dataDir, 'artifacts/adapters/resumed'))
+  })
+
+  test('a trainer service stopped with SIGTERM has the trainer checkpoint, and its successor resumes there', async () => {
+    const res = await post({ dataset: 'ds_small', base_model: 'resumable-model', adapter_name: 'shutdown', hyperparameters: { save_steps: 100 } })
+    const { id, job_id: jobId } = res.json()
+    await waitFor(async () => (await get(id)).progress.step >= 4, 20_000)
+    const pid = JSON.parse(readFileSync(join(stack.dataDir, 'trainer', 'runs', id, 'trainer.pid'), 'utf8')).pid as number
+    await stack.procs.get('trainer')!.kill('SIGTERM')
+    assert.ok(!alive(pid), 'the trainer stopped with the service')
+    // save_steps 100: the only checkpoint is the one the SIGTERM asked for.
+    const out = join(stack.dataDir, 'trainer', 'runs', id, 'out')
+    const saved = readdirSync(out).filter((n) => /^checkpoint-\d+$/.test(n))
+    assert.equal(saved.length, 1)
+    const step = Number(saved[0].split('-')[1])
+    assert.ok(step >= 4 && existsSync(join(out, saved[0], 'trainer_state.json')))
+    await stack.startService('trainer')
+    const done = await stack.waitJob(jobId, 60_000)
+    assert.equal(done.status, 'succeeded', done.error)
+    const job = await get(id)
+    assert.equal(job.run.attempts, 2)
+    assert.equal(job.run.resumed_from_step, step)
+    assert.equal(job.loss.length, 30)
   })
 
   test('a trainer that crashes is started again and resumes', async () => {
