@@ -40,8 +40,8 @@ describe('CoT datasets: gateway → reasoning service → fake teacher', { skip:
   before(async () => {
     train = JSON.parse(readFileSync(join(data!, 'bird-sample', 'train.json'), 'utf8'))
     fake = await startFakeOpenAI({
-      models: ['teacher', 'teacher-400', 'teacher-unified'],
-      answer: scriptedTeacher({ failFirst: new Set(['teacher']), badRequest: new Set(['teacher-400']) })
+      models: ['teacher', 'teacher-400', 'teacher-unified', 'teacher-retry'],
+      answer: scriptedTeacher({ failFirst: new Set(['teacher']), badRequest: new Set(['teacher-400']), goldWhenWarm: new Set(['teacher-retry']) })
     })
     stack = await startStack(['dataset', 'reasoning'], {
       T2S_SOURCE_ROOTS: data!,
@@ -133,6 +133,23 @@ describe('CoT datasets: gateway → reasoning service → fake teacher', { skip:
     const noFence = train.slice(0, 20).filter((q) => answerKind(q.question, q.SQL.trim()) === 'nofence').length
     assert.equal(d.counts.kept, 20 - noFence)
     assert.deepEqual(d.stats.dropped_by_reason, noFence ? { no_sql: noFence } : {})
+  })
+
+  test('attempts 3: a rejected answer is asked again at temperature 0.7, and the re-asks are cached too', async () => {
+    const payload = { source: 'train', kind: 'cot', limit: 40, attempts: 3, teacher: { model: 'teacher-retry' } }
+    const d = await build(payload)
+    const firstKept = train.slice(0, 40).filter((q) => ['gold', 'draft', 'equivalent'].includes(answerKind(q.question, q.SQL.trim()))).length
+    // Every question ends kept (the re-ask brings the gold); wrong answers that return the gold's result are kept at once.
+    assert.equal(d.counts.kept, 40)
+    assert.ok(d.stats.kept_by_attempt['1'] >= firstKept)
+    assert.equal(d.stats.kept_by_attempt['1'] + d.stats.kept_by_attempt['2'], 40)
+    assert.equal(d.stats.teacher_calls, 40 + d.stats.kept_by_attempt['2'])
+    const temps = callsFor('teacher-retry').map((c) => c.body.temperature)
+    assert.equal(temps.filter((t) => t === 0).length, 40)
+    assert.equal(temps.filter((t) => t === 0.7).length, d.stats.kept_by_attempt['2'])
+    const again = await build(payload)
+    assert.equal(again.stats.teacher_calls, 0)
+    assert.equal(again.stats.cache_hits, 40 + d.stats.kept_by_attempt['2'])
   })
 
   test('a 400 from the teacher is not retried: the item is dropped as llm_error and the job completes', async () => {

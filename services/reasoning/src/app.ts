@@ -7,6 +7,7 @@ import type { ConsumerTuning } from '@t2s/core/jobs/setup'
 import type { LlmClient } from '@t2s/core/llm/index'
 import type { Logger } from '@t2s/core/log'
 import { serveEndpoints } from '@t2s/core/nats/service'
+import { countTokens } from '@t2s/core/prompts/index'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
 import type { StateDb } from '@t2s/core/state-db'
 import { cotDatasetJob } from './cot-job.js'
@@ -70,6 +71,9 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
     [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await datasets.file(id, split) }
   })
   await worker.start()
+  // The Llama 3 tokenizer decodes its vocabulary on first use (about 1.5 s of CPU): pay it now,
+  // not in the first job's finish.
+  setImmediate(() => countTokens('warm up'))
   return {
     service,
     datasets,

@@ -33,8 +33,7 @@ export function finalSqlOf (kind: AnswerKind, gold: string): string | null {
 const STEPS = 'Let me think through this step by step:\n\n1. First, I need to consider the tables the question names.\n2. Then, the columns and conditions it asks for.\n3. Next, how to aggregate or order them.\n\n'
 
 /** The teacher's whole answer; `draft` puts a wrong first ```sql block before the gold one. */
-export function answerText (question: string, gold: string): string {
-  const kind = answerKind(question, gold)
+export function answerText (question: string, gold: string, kind: AnswerKind = answerKind(question, gold)): string {
   const sql = finalSqlOf(kind, gold)
   if (sql === null) return `${STEPS}Finally, the SQL statement for the text question is: ${gold}`
   const draft = kind === 'draft' ? 'A first draft, before checking the joins:\n```sql\nSELECT 1\n```\n\n' : ''
@@ -54,11 +53,12 @@ export function parseTeacherPrompt (prompt: string): { question: string, gold: s
 /**
  * The fake teacher: `answerText` for every teacher prompt; a 503 on the first request of a
  * flaky question when `failFirst` is on; models listed in `badRequest` answer 400 for every
- * other question (never retried).
+ * other question (never retried); models in `goldWhenWarm` answer with the gold SQL whenever
+ * the temperature is above 0 (what a re-ask at 0.7 may bring).
  */
-export function scriptedTeacher (opts: { failFirst?: Set<string>, badRequest?: Set<string>, delayMs?: number } = {}): FakeAnswer {
+export function scriptedTeacher (opts: { failFirst?: Set<string>, badRequest?: Set<string>, goldWhenWarm?: Set<string>, delayMs?: number } = {}): FakeAnswer {
   const seen = new Set<string>()
-  return ({ messages, model }) => {
+  return ({ messages, model, temperature }) => {
     const parsed = parseTeacherPrompt(messages.map(messageText).join('\n'))
     if (!parsed) return { status: 400, body: { object: 'error', message: 'not a teacher prompt', type: 'BadRequestError', param: null, code: 400 } }
     const { question, gold } = parsed
@@ -67,7 +67,8 @@ export function scriptedTeacher (opts: { failFirst?: Set<string>, badRequest?: S
       return { status: 503 }
     }
     if (opts.badRequest?.has(model) && hash(question) % 2 === 0) return { status: 400 }
-    return { text: answerText(question, gold), ...(opts.delayMs ? { delayMs: opts.delayMs } : {}) }
+    const warm = opts.goldWhenWarm?.has(model) === true && (temperature ?? 0) > 0
+    return { text: answerText(question, gold, warm ? 'gold' : undefined), ...(opts.delayMs ? { delayMs: opts.delayMs } : {}) }
   }
 }
 

@@ -1,0 +1,69 @@
+/**
+ * CoT dataset throughput against a slow teacher (issue 5):
+ *   npx tsx bench/reasoning.ts [--n 500] [--latency 500] [--levels 1,8,32,64] [--validation execution]
+ * The fake OpenAI server answers every teacher prompt with its gold SQL after `latency` ms;
+ * the reasoning service builds a CoT dataset over the first n bird-sample dev questions at
+ * each concurrency, each level with its own model name so that no answer comes from the
+ * cache. Reported: items/s from the job's start to its last committed item, and from start
+ * to succeeded (the finish writes the files and counts tokens), against the ideal
+ * concurrency / latency.
+ */
+import { parseArgs } from 'node:util'
+import { loadavg } from 'node:os'
+import { startFakeOpenAI } from '../test/fake-openai/server.js'
+import { sharedData } from '../test/helpers/shared-data.js'
+import { AUTH, startStack } from '../test/helpers/stack.js'
+import { machine } from './machine.js'
+
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '500' },
+    latency: { type: 'string', default: '500' },
+    levels: { type: 'string', default: '1,8,32,64' },
+    validation: { type: 'string', default: 'execution' }
+  }
+})
+const n = Number(values.n)
+const latency = Number(values.latency)
+const levels = values.levels!.split(',').map(Number)
+const data = sharedData()
+if (!data) throw new Error('needs ../shared/data (or T2S_SHARED_DATA)')
+
+const fake = await startFakeOpenAI({ latencyMs: latency, models: levels.map((c) => `teacher-c${c}`) })
+const stack = await startStack(['dataset', 'reasoning'], { T2S_SOURCE_ROOTS: data, TEACHER_BASE_URL: fake.url, TEACHER_MODEL: `teacher-c${levels[0]}`, LOG_LEVEL: 'warn' })
+console.log(`machine: ${machine()}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+console.log(`${n} bird-sample dev questions, teacher latency ${latency} ms, validation ${values.validation}`)
+try {
+  const reg = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'dev', questions: 'bird-sample/dev.json', databases: 'bird-sample/dev_databases' } })
+  if (reg.statusCode !== 201) throw new Error(reg.body)
+  for (const c of levels) {
+    const res = await stack.gateway.inject({
+      method: 'POST',
+      url: '/v1/datasets',
+      headers: AUTH,
+      payload: { source: 'dev', kind: 'cot', limit: n, concurrency: c, validation: values.validation, teacher: { model: `teacher-c${c}` } }
+    })
+    if (res.statusCode !== 202) throw new Error(res.body)
+    const jobId = res.json().job_id as string
+    let itemsDoneAt = 0
+    let job
+    for (;;) {
+      job = await stack.jobs.get(jobId)
+      if (!itemsDoneAt && job!.progress.done >= n) itemsDoneAt = Date.now()
+      if (['succeeded', 'failed', 'cancelled'].includes(job!.status)) break
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    if (job!.status !== 'succeeded') throw new Error(`c=${c}: ${job!.status} ${job!.error}`)
+    const started = Date.parse(job!.started_at!)
+    const finished = Date.parse(job!.finished_at!)
+    const items = n / ((itemsDoneAt - started) / 1000)
+    const whole = n / ((finished - started) / 1000)
+    const ideal = c * 1000 / latency
+    const d = (await stack.gateway.inject({ url: `/v1/datasets/${res.json().id}`, headers: AUTH })).json()
+    const calls = fake.calls.filter((x) => x.model === `teacher-c${c}`).length
+    console.log(`concurrency ${String(c).padStart(2)}: ${items.toFixed(2)} items/s (${(100 * items / ideal).toFixed(1)} % of ${ideal}), whole job ${whole.toFixed(2)} items/s (${(100 * whole / ideal).toFixed(1)} %); kept ${d.counts.kept}, ${calls} teacher calls, most teacher requests in flight so far ${fake.stats().maxInFlight}`)
+  }
+} finally {
+  await stack.stop()
+  await fake.close()
+}
