@@ -9,7 +9,7 @@ import type { Bus } from '../lib/bus.js'
 import { ok, problems } from '../lib/schemas.js'
 
 const EvaluationRef = Type.Unsafe({ $ref: 'Evaluation#' })
-const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }, { additionalProperties: false })
+const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false })
 const Predictions = Type.Record(Type.String(), Type.String(), { description: 'The official BIRD predictions object: "position": "SQL\\t----- bird -----\\tdb_id"' })
 
 export function evaluationRoutes (app: FastifyInstance, bus: Bus): void {

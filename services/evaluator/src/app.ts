@@ -37,7 +37,7 @@ export interface EvaluatorAppDeps {
 }
 
 const ById = Type.Object({ id: Type.String({ minLength: 1 }) })
-const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) })
+const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) })
 const ItemsQuery = Type.Object({
   id: Type.String({ minLength: 1 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),

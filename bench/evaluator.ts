@@ -1,0 +1,129 @@
+/**
+ * Evaluator throughput, each figure measured in one run on this machine:
+ *
+ * (a) the 714 bird-sample dev gold queries sent as predictions through the whole API
+ *     (gateway → NATS → evaluator fan-out → sandbox → SQLite), cold gold cache, then the same
+ *     request again (gold results cached), against one plain better-sqlite3 loop that does
+ *     what the official scorer does per question: run prediction and gold, compare as sets;
+ * (b) a served-model evaluation of the same 714 questions against the fake OpenAI server
+ *     answering after 200 ms, at concurrency 8, 32 and 64: questions/s against the ideal
+ *     concurrency / latency.
+ *
+ *   npx tsx bench/evaluator.ts [a|b|all]
+ */
+import { readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import Database from 'better-sqlite3'
+import { sameResultSet } from '../services/core/src/sql/compare.js'
+import { prepareLikePython } from '../services/core/src/sql/dqs.js'
+import { messageText } from '../test/fake-openai/scripts.js'
+import { startFakeOpenAI, type FakeOpenAI } from '../test/fake-openai/server.js'
+import { sharedData } from '../test/helpers/shared-data.js'
+import { AUTH, startStack, type Stack } from '../test/helpers/stack.js'
+import { machine } from './machine.js'
+
+const which = process.argv[2] ?? 'all'
+const data = sharedData()
+if (data === null) {
+  console.error('needs ../shared/data with bird-sample (or T2S_SHARED_DATA)')
+  process.exit(1)
+}
+const devJson = join(data, 'bird-sample', 'dev.json')
+const dbRoot = join(data, 'bird-sample', 'dev_databases')
+const questions = JSON.parse(readFileSync(devJson, 'utf8')) as Array<{ db_id: string, SQL: string, question: string }>
+const SEP = '\t----- bird -----\t'
+
+/** POST to the job's finished_at (the worker's clock, this machine's): the poll's own period adds nothing. */
+async function evaluate (stack: Stack, payload: object): Promise<{ ms: number, report: any }> {
+  const start = Date.now()
+  const res = await stack.gateway.inject({ method: 'POST', url: '/v1/evaluations', headers: AUTH, payload })
+  if (res.statusCode !== 202) throw new Error(res.body)
+  const { id, job_id: jobId } = res.json()
+  for (;;) {
+    const job = await stack.jobs.get(jobId)
+    if (job !== null && ['succeeded', 'failed', 'cancelled'].includes(job.status)) {
+      if (job.status !== 'succeeded') throw new Error(`job ${job.status}: ${job.error}`)
+      const report = (await stack.gateway.inject({ url: `/v1/evaluations/${id}`, headers: AUTH })).json()
+      return { ms: Date.parse(job.finished_at!) - start, report }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/** What the official scorer does per question, in one loop: run both, compare as sets. */
+function plainLoop (): number {
+  const connections = new Map<string, Database.Database>()
+  const start = performance.now()
+  let correct = 0
+  for (const q of questions) {
+    const path = join(dbRoot, q.db_id, `${q.db_id}.sqlite`)
+    let db = connections.get(path)
+    if (db === undefined) connections.set(path, db = new Database(path, { readonly: true, fileMustExist: true }))
+    const pred = prepareLikePython(db, q.SQL).stmt.raw().all() as never[][]
+    const gold = prepareLikePython(db, q.SQL).stmt.raw().all() as never[][]
+    if (sameResultSet(pred, gold)) correct++
+  }
+  const ms = performance.now() - start
+  for (const db of connections.values()) db.close()
+  if (correct !== questions.length) throw new Error(`plain loop: ${correct} correct`)
+  return ms
+}
+
+async function benchA (): Promise<void> {
+  const stack = await startStack(['dataset', 'evaluator'], { T2S_SOURCE_ROOTS: data!, LOG_LEVEL: 'warn' })
+  try {
+    await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'dev', questions: devJson, databases: dbRoot } })
+    const predictions = Object.fromEntries(questions.map((q, i) => [String(i), `${q.SQL}${SEP}${q.db_id}`]))
+    plainLoop()
+    const plain = Math.min(plainLoop(), plainLoop(), plainLoop())
+    const cold = await evaluate(stack, { source: 'dev', predictions })
+    const warm = await evaluate(stack, { source: 'dev', predictions })
+    if (cold.report.ex.total !== 100 || warm.report.ex.total !== 100) throw new Error('gold as predictions did not score 100')
+    console.log('\n(a) 714 gold queries as predictions')
+    console.log('| run | wall ms | vs plain loop | gold cache hits |')
+    console.log('|---|---|---|---|')
+    console.log(`| plain better-sqlite3 loop (pred + gold + set compare, best of 3) | ${plain.toFixed(0)} | 1.00x | – |`)
+    console.log(`| API, cold gold cache | ${cold.ms.toFixed(0)} | ${(cold.ms / plain).toFixed(2)}x | ${cold.report.gold_cache_hits} |`)
+    console.log(`| API, second run (gold cached) | ${warm.ms.toFixed(0)} | ${(warm.ms / plain).toFixed(2)}x | ${warm.report.gold_cache_hits} |`)
+    console.log(`second run ${(cold.ms / warm.ms).toFixed(2)}x faster than the first`)
+  } finally {
+    await stack.stop()
+  }
+}
+
+async function benchB (): Promise<void> {
+  const goldOf = new Map(questions.map((q) => [q.question, q.SQL]))
+  const fake: FakeOpenAI = await startFakeOpenAI({
+    latencyMs: 200,
+    models: ['student'],
+    answer: ({ messages }) => {
+      const user = messageText(messages.at(-1)!)
+      const question = user.slice(user.lastIndexOf('-- Question: ') + 13)
+      return '```sql\n' + (goldOf.get(question) ?? 'SELECT 1') + '\n```'
+    }
+  })
+  const stack = await startStack(['dataset', 'evaluator'], { T2S_SOURCE_ROOTS: data!, LOG_LEVEL: 'warn', STUDENT_BASE_URL: fake.url })
+  try {
+    await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'dev', questions: devJson, databases: dbRoot } })
+    console.log('\n(b) served model, fake server at 200 ms per answer, 714 questions')
+    console.log('| concurrency | wall s | questions/s | ideal (c / 0.2 s) | share of ideal | EX |')
+    console.log('|---|---|---|---|---|---|')
+    for (const concurrency of [8, 32, 64]) {
+      const { report } = await evaluate(stack, { source: 'dev', model: 'student', concurrency })
+      const qps = report.timing.questions_per_s as number
+      const ideal = concurrency / 0.2
+      console.log(`| ${concurrency} | ${report.timing.wall_s.toFixed(2)} | ${qps.toFixed(1)} | ${ideal} | ${(100 * qps / ideal).toFixed(1)} % | ${report.ex.total.toFixed(2)} |`)
+    }
+  } finally {
+    await stack.stop()
+    await fake.close()
+  }
+}
+
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ')
+console.log(`machine: ${machine()}; load average before: ${load()}`)
+if (which === 'a' || which === 'all') await benchA()
+if (which === 'b' || which === 'all') await benchB()
+console.log(`load average after: ${load()}`)
