@@ -106,6 +106,7 @@ describe('training jobs through gateway → NATS → trainer service, with the s
     assert.deepEqual(job.progress, { step: 10, total_steps: 10, epoch: 2 })
     assert.deepEqual(job.loss.map((p: { step: number }) => p.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     assert.ok(job.loss[9].loss < job.loss[0].loss, 'the scripted loss falls')
+    assert.equal(job.loss_points, 10)
     assert.equal(job.throughput.tokens_per_s_last, 7700.5)
     assert.equal(job.config.train_files[0], 'datasets/ds_small/train.jsonl')
     assert.equal(job.config.resume, 'auto')

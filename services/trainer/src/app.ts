@@ -17,7 +17,7 @@ import type { StateDb } from '@t2s/core/state-db'
 import { Semaphore } from '@t2s/core/util/semaphore'
 import type { CommandOptions } from './command.js'
 import { trainingJobKind, TRAINING_KIND, type StudentServer } from './job.js'
-import { renderLossSvg } from './loss-chart.js'
+import { renderLossSvg, spread } from './loss-chart.js'
 import { TrainingRepo, type TrainingRow } from './repo.js'
 import { checkBatch, trainerConfig } from './trainer-config.js'
 
@@ -38,6 +38,8 @@ export interface TrainerAppDeps {
 }
 
 const ById = Type.Object({ id: IdParamsSchema.properties.id })
+/** Keeps a record within a NATS message (1 MiB by default) however long the run. */
+const MAX_LOSS_POINTS = 1000
 
 /** Builds the trainer service: training-job endpoints and the worker that runs one training at a time. */
 export async function buildTrainerApp (deps: TrainerAppDeps) {
@@ -92,6 +94,7 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
     const job = await deps.jobs.get(row.job_id)
     const throughput = repo.throughput(row.id)
     const info = JSON.parse(row.run_info) as Record<string, unknown>
+    const points = repo.points(row.id)
     return {
       id: row.id,
       job_id: row.job_id,
@@ -103,7 +106,8 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
       hyperparameters: JSON.parse(row.hyperparameters),
       config: JSON.parse(row.config),
       progress: { step: row.step, total_steps: row.total_steps, epoch: row.epoch },
-      loss: repo.points(row.id),
+      loss: spread(points, MAX_LOSS_POINTS),
+      loss_points: points.length,
       throughput: throughput && { ...throughput, world_size: typeof info.world_size === 'number' ? info.world_size : null },
       run: { attempts: row.attempts, resumed_from_step: row.resumed_from_step, checkpoint_step: row.checkpoint_step, stopped: row.stopped, info },
       artifacts: row.artifacts ? JSON.parse(row.artifacts) : { kind: null, path: null, files: {}, loaded: null, note: null },

@@ -73,11 +73,13 @@ function ema (pts: Array<{ step: number, loss: number }>): Array<{ step: number,
   })
 }
 
-/** At most MAX_DRAWN points, evenly strided, always keeping the last. */
-function thin<T> (pts: T[]): T[] {
-  if (pts.length <= MAX_DRAWN) return pts
-  const stride = Math.ceil(pts.length / MAX_DRAWN)
-  return pts.filter((_p, i) => i % stride === 0 || i === pts.length - 1)
+const thin = <T>(pts: T[]): T[] => spread(pts, MAX_DRAWN)
+
+/** At most `max` items, evenly spread, the first and the last always kept. */
+export function spread<T> (items: T[], max: number): T[] {
+  if (items.length <= max) return items
+  const stride = (items.length - 1) / (max - 1)
+  return Array.from({ length: max }, (_v, i) => items[Math.round(i * stride)])
 }
 
 /** Round tick values from lo to at least hi (steps of 1, 2 or 5 × 10^k). */

@@ -74,7 +74,8 @@ export const TrainingJobSchema = Type.Object({
     total_steps: Type.Union([Type.Integer(), Type.Null()]),
     epoch: Num
   }, { additionalProperties: false }),
-  loss: Type.Array(LossPointSchema, { description: 'One point per logged optimizer step; a resumed run replaces the steps after its checkpoint' }),
+  loss: Type.Array(LossPointSchema, { description: 'The logged optimizer steps, at most 1,000 of them evenly spread (the first and last always in); a resumed run replaces the steps after its checkpoint' }),
+  loss_points: Type.Integer({ description: 'How many steps were logged in all' }),
   throughput: Type.Union([Type.Object({
     tokens_per_s_mean: Num,
     tokens_per_s_last: Num,
