@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # One image for the gateway and every Node service; compose picks the process:
 #   node --import tsx gateway/src/server.ts
 #   node --import tsx services/<name>/src/main.ts

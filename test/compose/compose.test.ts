@@ -191,8 +191,8 @@ describe('deployment files', () => {
   })
 
   const dockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' })
-  test("Debian's docker-compose accepts the file, with and without profile gpu", { skip: dockerCompose.status === 0 ? false : 'docker-compose is not installed (apt-get install -y docker-compose)' }, () => {
-    for (const args of [['config', '-q'], ['--profile', 'gpu', 'config', '-q']]) {
+  test("Debian's docker-compose accepts the file: defaults, and .env.example with profile gpu", { skip: dockerCompose.status === 0 ? false : 'docker-compose is not installed (apt-get install -y docker-compose)' }, () => {
+    for (const args of [['config', '-q'], ['--env-file', '.env.example', '--profile', 'gpu', 'config', '-q']]) {
       const r = spawnSync('docker-compose', ['-f', 'compose.yaml', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } })
       assert.equal(r.status, 0, r.stderr)
       assert.equal(r.stderr.trim(), '', 'no warnings (unset variables, unknown keys)')
