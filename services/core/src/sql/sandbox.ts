@@ -48,8 +48,7 @@ export interface SandboxOptions {
   /**
    * Scheduling niceness of the children (default 0). Raising it keeps the parent (health
    * checks, NATS heartbeats) ahead of children grinding through runaway queries, but on a
-   * machine shared with other busy processes it also slows every query (measured: about 2x
-   * less throughput on a 2-core machine at load 10), hence off by default.
+   * machine shared with other busy processes it also slows every query (bench/README.md).
    */
   niceness?: number
 }
