@@ -16,6 +16,7 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
+import { createLlmClient } from '../services/core/src/llm/index.js'
 import { sameResultSet } from '../services/core/src/sql/compare.js'
 import { prepareLikePython } from '../services/core/src/sql/dqs.js'
 import { messageText } from '../test/fake-openai/scripts.js'
@@ -80,6 +81,8 @@ async function benchA (): Promise<void> {
     const plain = Math.min(plainLoop(), plainLoop(), plainLoop())
     const cold = await evaluate(stack, { source: 'dev', predictions })
     const warm = await evaluate(stack, { source: 'dev', predictions })
+    // Blank predictions run no SQL at all (gold cached): what the job pipeline costs alone.
+    const blank = await evaluate(stack, { source: 'dev', predictions: Object.fromEntries(questions.map((_q, i) => [String(i), null])) })
     if (cold.report.ex.total !== 100 || warm.report.ex.total !== 100) throw new Error('gold as predictions did not score 100')
     console.log('\n(a) 714 gold queries as predictions')
     console.log('| run | wall ms | vs plain loop | gold cache hits |')
@@ -87,10 +90,26 @@ async function benchA (): Promise<void> {
     console.log(`| plain better-sqlite3 loop (pred + gold + set compare, best of 3) | ${plain.toFixed(0)} | 1.00x | – |`)
     console.log(`| API, cold gold cache | ${cold.ms.toFixed(0)} | ${(cold.ms / plain).toFixed(2)}x | ${cold.report.gold_cache_hits} |`)
     console.log(`| API, second run (gold cached) | ${warm.ms.toFixed(0)} | ${(warm.ms / plain).toFixed(2)}x | ${warm.report.gold_cache_hits} |`)
+    console.log(`| API, blank predictions (no SQL run: the job pipeline alone) | ${blank.ms.toFixed(0)} | ${(blank.ms / plain).toFixed(2)}x | ${blank.report.gold_cache_hits} |`)
     console.log(`second run ${(cold.ms / warm.ms).toFixed(2)}x faster than the first`)
   } finally {
     await stack.stop()
   }
+}
+
+/** The same number of requests from one bare LLM client in this process: the ceiling of client + fake here. */
+async function bareClient (fake: FakeOpenAI, concurrency: number): Promise<number> {
+  const client = createLlmClient({ name: 'bare', baseUrl: fake.url, model: 'student', concurrency })
+  const prompt = 'x'.repeat(3000) + '\n-- Question: ' + questions[0].question
+  let next = 0
+  const start = performance.now()
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < questions.length) {
+      next++
+      await client.chat({ messages: [{ role: 'user', content: prompt }], temperature: 0 })
+    }
+  }))
+  return questions.length / ((performance.now() - start) / 1000)
 }
 
 async function benchB (): Promise<void> {
@@ -108,13 +127,14 @@ async function benchB (): Promise<void> {
   try {
     await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'dev', questions: devJson, databases: dbRoot } })
     console.log('\n(b) served model, fake server at 200 ms per answer, 714 questions')
-    console.log('| concurrency | wall s | questions/s | ideal (c / 0.2 s) | share of ideal | EX |')
-    console.log('|---|---|---|---|---|---|')
+    console.log('| concurrency | wall s | questions/s | ideal (c / 0.2 s) | share of ideal | item ms p50 / p95 | EX | bare client + fake, requests/s |')
+    console.log('|---|---|---|---|---|---|---|---|')
     for (const concurrency of [8, 32, 64]) {
+      const bare = await bareClient(fake, concurrency)
       const { report } = await evaluate(stack, { source: 'dev', model: 'student', concurrency })
       const qps = report.timing.questions_per_s as number
       const ideal = concurrency / 0.2
-      console.log(`| ${concurrency} | ${report.timing.wall_s.toFixed(2)} | ${qps.toFixed(1)} | ${ideal} | ${(100 * qps / ideal).toFixed(1)} % | ${report.ex.total.toFixed(2)} |`)
+      console.log(`| ${concurrency} | ${report.timing.wall_s.toFixed(2)} | ${qps.toFixed(1)} | ${ideal} | ${(100 * qps / ideal).toFixed(1)} % | ${report.timing.latency_ms_p50.toFixed(0)} / ${report.timing.latency_ms_p95.toFixed(0)} | ${report.ex.total.toFixed(2)} | ${bare.toFixed(1)} (${(100 * bare / ideal).toFixed(1)} %) |`)
     }
   } finally {
     await stack.stop()
