@@ -105,6 +105,12 @@ export interface ArchiveServer {
   requests: ServedRequest[]
   /** The next response for `name` closes the connection after `bytes` body bytes. */
   dropNext: (name: string, bytes: number) => void
+  /** The next response for `name` sends `bytes` body bytes, then nothing, keeping the connection open. */
+  stallNext: (name: string, bytes: number) => void
+  /** The next request for `name` is answered with this status and no body. */
+  failNext: (name: string, status: number) => void
+  /** Replaces a file (its ETag changes with it). */
+  put: (name: string, body: Buffer) => void
   close: () => Promise<void>
 }
 
@@ -112,13 +118,18 @@ export interface ArchiveServer {
 export async function startArchiveServer (files: Record<string, Buffer>): Promise<ArchiveServer> {
   const requests: ServedRequest[] = []
   const drops = new Map<string, number>()
-  const etags = new Map(Object.entries(files).map(([k, v]) => [k, `"${createHash('sha256').update(v).digest('hex').slice(0, 16)}"`]))
+  const stalls = new Map<string, number>()
+  const failures = new Map<string, number>()
+  const etag = (v: Buffer) => `"${createHash('sha256').update(v).digest('hex').slice(0, 16)}"`
+  const etags = new Map(Object.entries(files).map(([k, v]) => [k, etag(v)]))
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const name = decodeURIComponent((req.url ?? '/').slice(1))
     const body = files[name]
     const rec: ServedRequest = { path: name, range: req.headers.range ?? null, ifRange: (req.headers['if-range'] as string | undefined) ?? null, status: 0, sent: 0 }
     requests.push(rec)
     if (!body) { rec.status = 404; res.writeHead(404).end(); return }
+    const fail = failures.get(name)
+    if (fail !== undefined) { failures.delete(name); rec.status = fail; res.writeHead(fail).end(); return }
     let start = 0
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '')
     const rangeOk = m !== null && (rec.ifRange === null || rec.ifRange === etags.get(name))
@@ -133,7 +144,10 @@ export async function startArchiveServer (files: Record<string, Buffer>): Promis
     }
     const drop = drops.get(name)
     drops.delete(name)
-    const end = drop !== undefined ? Math.min(body.length, start + drop) : body.length
+    const stall = stalls.get(name)
+    stalls.delete(name)
+    const cut = drop ?? stall
+    const end = cut !== undefined ? Math.min(body.length, start + cut) : body.length
     let pos = start
     // Written in slices with backpressure, like a real file server.
     const pump = () => {
@@ -145,7 +159,7 @@ export async function startArchiveServer (files: Record<string, Buffer>): Promis
         if (!res.write(chunk)) { res.once('drain', pump); return }
       }
       if (drop !== undefined) res.socket?.destroy()
-      else res.end()
+      else if (stall === undefined) res.end()
     }
     pump()
   }
@@ -156,6 +170,9 @@ export async function startArchiveServer (files: Record<string, Buffer>): Promis
     url: (name) => `http://127.0.0.1:${port}/${encodeURIComponent(name)}`,
     requests,
     dropNext: (name, bytes) => { drops.set(name, bytes) },
+    stallNext: (name, bytes) => { stalls.set(name, bytes) },
+    failNext: (name, status) => { failures.set(name, status) },
+    put: (name, body) => { files[name] = body; etags.set(name, etag(body)) },
     close: async () => {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
