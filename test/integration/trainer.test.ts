@@ -180,12 +180,12 @@ describe('training jobs through gateway → NATS → trainer service, with the s
     const pidFile = join(stack.dataDir, 'trainer', 'runs', id, 'trainer.pid')
     const pid = JSON.parse(readFileSync(pidFile, 'utf8')).pid as number
     assert.ok(alive(pid))
-    const t0 = Date.now()
+    const stepAtCancel = (await get(id)).progress.step
     const cancel = await stack.gateway.inject({ method: 'POST', url: `/v1/jobs/${jobId}/cancel`, headers: AUTH })
     assert.equal(cancel.json().status, 'cancelled')
     const job = await waitFor(async () => { const j = await get(id); return j.run.stopped?.startsWith('cancelled') ? j : null }, 10_000)
-    const stoppedMs = Date.now() - t0
-    assert.ok(stoppedMs < 3000, `trainer stopped ${stoppedMs} ms after the cancel`)
+    // It stops after the step in progress, not at the end of its 400 steps.
+    assert.ok(job.progress.step - stepAtCancel < 20, `${job.progress.step - stepAtCancel} steps after the cancel`)
     assert.equal(job.status, 'cancelled')
     assert.equal(job.error, 'cancelled by request')
     assert.ok(!alive(pid), 'the trainer process is gone')
@@ -255,12 +255,10 @@ describe('training jobs through gateway → NATS → trainer service, with the s
   })
 
   test("a trainer error fails the job at once with the trainer's message", async () => {
-    const t0 = Date.now()
     const res = await post({ dataset: 'ds_small', base_model: 'oom-model', adapter_name: 'oom' })
     const done = await stack.waitJob(res.json().job_id, 30_000)
     assert.equal(done.status, 'failed')
     assert.equal(done.error, 'trainer error (oom): OutOfMemoryError: CUDA out of memory (scripted)')
-    assert.ok(Date.now() - t0 < 10_000)
     const job = await get(res.json().id)
     assert.equal(job.run.attempts, 1)
     assert.equal(job.run.stopped, 'error (oom)')
