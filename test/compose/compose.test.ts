@@ -140,6 +140,9 @@ for (const [label, env] of [['defaults', {}], ['.env.example', envExample()]] as
       assert.ok(services.trainer.volumes.includes('data:/data'), 'the trainer writes them there')
       assert.equal(services.trainer.environment.T2S_ADAPTER_PATH_PREFIX, '/data')
       assert.equal(services.trainer.build.dockerfile, 'trainer-gpu/Dockerfile')
+      assert.equal(services.trainer.build.context, '.', 'built from the repository root, so the image can hold the Node workspace')
+      assert.equal(services.trainer.user, '1000:1000', 'the uid that owns the data volume')
+      assert.equal(services.trainer.working_dir, '/app')
       // What the services call is what the servers serve.
       assert.equal(services.reasoning.environment.TEACHER_MODEL, teacher.SERVED_MODEL_NAME)
       assert.equal(services.evaluator.environment.STUDENT_MODEL, student.environment.SERVED_MODEL_NAME)
