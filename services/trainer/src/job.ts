@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join, posix, relative, sep } from 'node:path'
 import type { TrainingJob } from '@t2s/core/contracts/training'
 import { JobFailure } from '@t2s/core/errors'
@@ -155,6 +155,10 @@ async function publish (deps: TrainingDeps, ctx: JobContext, row: TrainingRow, d
   const { dataDir, repo } = deps
   const kind = done.output_kind
   const dest = join(dataDir, 'artifacts', kind === 'model' ? 'models' : 'adapters', row.adapter_name)
+  if (!existsSync(done.output_path)) {
+    // The trainer and this service must share DATA_DIR at the same path.
+    throw new JobFailure(redact(`the trainer reported its ${kind} at ${done.output_path}, which the trainer service cannot read`, dataDir))
+  }
   const files = await folderDigests(done.output_path)
   const trainFile = join(dataDir, row.train_file)
   const manifest = {
