@@ -131,13 +131,13 @@ describe('evaluator on bird-sample dev (714 questions)', { skip: data ? false : 
     const scored = () => (db.prepare('SELECT count(*) AS n FROM eval_items WHERE eval_id = ?').get(accepted.id) as { n: number }).n
     let atKill = 0
     try {
-      await waitFor(async () => scored() >= 300, 120_000, 5)
+      await waitFor(async () => scored() >= 340, 120_000, 5)
       await stack.procs.get('evaluator')!.kill('SIGKILL')
       atKill = scored()
     } finally {
       db.close()
     }
-    assert.ok(atKill >= 300 && atKill < 714, `killed with ${atKill} scored`)
+    assert.ok(atKill >= 340 && atKill < 714, `killed with ${atKill} scored`)
     await stack.startService('evaluator')
     const job = await stack.waitJob(accepted.job_id, 240_000)
     assert.equal(job.status, 'succeeded', JSON.stringify(job))
