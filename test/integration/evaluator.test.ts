@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -120,6 +121,13 @@ describe('evaluator on bird-sample dev (714 questions)', { skip: data ? false : 
     assert.equal(exported.statusCode, 200)
     assert.deepEqual(exported.json(), predictions)
     assert.deepEqual(Object.keys(exported.json()), questions.map((_q, i) => String(i)))
+    // Read as the official scripts read it: json.load, values in file order, split on the separator.
+    const read = 'import json, sys\nfor v in json.loads(sys.stdin.read()).values():\n    sql, db = v.split("\\t----- bird -----\\t")\n    print(json.dumps([sql, db]))'
+    const py = spawnSync('python3', ['-c', read], { input: exported.body, encoding: 'utf8' })
+    if (py.status === 0) {
+      const pairs = py.stdout.trim().split('\n').map((line) => JSON.parse(line))
+      assert.deepEqual(pairs, questions.map((q, i) => [q.SQL + pad(i), q.db_id]))
+    }
   })
 
   test('SIGKILL of the evaluator half-way: after a restart every question is scored exactly once, with the same EX', async () => {
