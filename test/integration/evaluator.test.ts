@@ -124,7 +124,8 @@ describe('evaluator on bird-sample dev (714 questions)', { skip: data ? false : 
     // Read as the official scripts read it: json.load, values in file order, split on the separator.
     const read = 'import json, sys\nfor v in json.loads(sys.stdin.read()).values():\n    sql, db = v.split("\\t----- bird -----\\t")\n    print(json.dumps([sql, db]))'
     const py = spawnSync('python3', ['-c', read], { input: exported.body, encoding: 'utf8' })
-    if (py.status === 0) {
+    if (py.error === undefined) {
+      assert.equal(py.status, 0, py.stderr)
       const pairs = py.stdout.trim().split('\n').map((line) => JSON.parse(line))
       assert.deepEqual(pairs, questions.map((q, i) => [q.SQL + pad(i), q.db_id]))
     }
