@@ -46,9 +46,9 @@ export interface SandboxOptions {
   /** A query that has not started after this long is answered with QUEUE_WAIT (default 10 min). */
   queueWaitMs?: number
   /**
-   * Scheduling niceness of the children (default 0). Raising it keeps the parent (health
-   * checks, NATS heartbeats) ahead of children grinding through runaway queries, but on a
-   * machine shared with other busy processes it also slows every query (bench/README.md).
+   * Scheduling niceness of the children (default 10), so that the parent (health checks,
+   * NATS heartbeats) keeps the CPU while children grind through runaway queries; it cost
+   * no measurable throughput (bench/README.md). 0 turns it off.
    */
   niceness?: number
 }
@@ -163,7 +163,7 @@ export class SqlSandbox {
     this.rssLimitKb = positiveNumber(opts.rssLimitMb ?? Math.max(2 * memoryMb, memoryMb + 256), 'rssLimitMb') * 1024
     this.maxQueue = positiveInt(opts.maxQueue ?? 10_000, 'maxQueue')
     this.queueWaitMs = timerMs(opts.queueWaitMs ?? 600_000, 'queueWaitMs')
-    this.niceness = opts.niceness ?? 0
+    this.niceness = opts.niceness ?? 10
     if (!Number.isInteger(this.niceness) || this.niceness < 0 || this.niceness > 19) throw new RangeError('niceness must be an integer in [0, 19]')
     process.on('exit', this.killAll)
     for (let i = 0; i < this.size; i++) this.spawn()
