@@ -58,6 +58,8 @@ describe('SqlSandbox: results', () => {
     assert.equal(d[0], 9007199254740991)
     assert.equal(typeof d[0], 'number')
     assert.equal(d[2], 'é')
+    const inf = await sandbox.execute(typesDb, 'SELECT 1e999, -1e999, 9223372036854775807')
+    assert.deepEqual(inf.rows, [[Infinity, -Infinity, 9223372036854775807n]])
   })
 
   test('accepts trailing semicolons, whitespace and comments', async () => {
