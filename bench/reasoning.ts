@@ -8,8 +8,11 @@
  * to succeeded (the finish writes the files and counts tokens), against the ideal
  * concurrency / latency.
  */
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { loadavg } from 'node:os'
+import { eventSubject } from '../services/core/src/contracts/subjects.js'
+import type { JobEvent } from '../services/core/src/jobs/store.js'
 import { startFakeOpenAI } from '../test/fake-openai/server.js'
 import { sharedData } from '../test/helpers/shared-data.js'
 import { AUTH, startStack } from '../test/helpers/stack.js'
@@ -33,10 +36,40 @@ const fake = await startFakeOpenAI({ latencyMs: latency, models: levels.map((c) 
 const stack = await startStack(['dataset', 'reasoning'], { T2S_SOURCE_ROOTS: data, TEACHER_BASE_URL: fake.url, TEACHER_MODEL: `teacher-c${levels[0]}`, LOG_LEVEL: 'warn' })
 console.log(`machine: ${machine()}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
 console.log(`${n} bird-sample dev questions, teacher latency ${latency} ms, validation ${values.validation}`)
+
+/** The reasoning process's main thread: nanoseconds on a CPU and waiting in a run queue for one (Linux). */
+function schedstat (pid: number): { run: number, wait: number } {
+  const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number)
+  return { run, wait }
+}
+
+/**
+ * The stamp of the progress event of a job's last committed item. Subscribed to every job's
+ * events before the POST (the job id comes with its answer, long before its last item).
+ */
+function lastItemTime (): { forJob: (jobId: string) => void, done: Promise<number> } {
+  const sub = stack.nc.subscribe(eventSubject('>'))
+  let wanted = ''
+  const done = (async () => {
+    for await (const m of sub) {
+      const e = m.json<JobEvent>()
+      if (e.job_id === wanted && e.progress !== undefined && e.progress.done >= n) {
+        sub.unsubscribe()
+        return Date.parse(e.time)
+      }
+    }
+    throw new Error('no event for the last item')
+  })()
+  return { done, forJob: (jobId) => { wanted = jobId } }
+}
+
 try {
   const reg = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'dev', questions: 'bird-sample/dev.json', databases: 'bird-sample/dev_databases' } })
   if (reg.statusCode !== 201) throw new Error(reg.body)
   for (const c of levels) {
+    const watch = lastItemTime()
+    const pid = stack.procs.get('reasoning')!.child.pid!
+    const sched0 = schedstat(pid)
     const res = await stack.gateway.inject({
       method: 'POST',
       url: '/v1/datasets',
@@ -45,23 +78,21 @@ try {
     })
     if (res.statusCode !== 202) throw new Error(res.body)
     const jobId = res.json().job_id as string
-    let itemsDoneAt = 0
-    let job
-    for (;;) {
-      job = await stack.jobs.get(jobId)
-      if (!itemsDoneAt && job!.progress.done >= n) itemsDoneAt = Date.now()
-      if (['succeeded', 'failed', 'cancelled'].includes(job!.status)) break
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    if (job!.status !== 'succeeded') throw new Error(`c=${c}: ${job!.status} ${job!.error}`)
-    const started = Date.parse(job!.started_at!)
-    const finished = Date.parse(job!.finished_at!)
+    // The worker's own event stamps, not polling: the progress event of the last committed item.
+    watch.forJob(jobId)
+    const itemsDoneAt = await watch.done
+    const job = await stack.waitJob(jobId, 900_000)
+    const sched1 = schedstat(pid)
+    if (job.status !== 'succeeded') throw new Error(`c=${c}: ${job.status} ${job.error}`)
+    const started = Date.parse(job.started_at)
+    const finished = Date.parse(job.finished_at)
     const items = n / ((itemsDoneAt - started) / 1000)
     const whole = n / ((finished - started) / 1000)
     const ideal = c * 1000 / latency
     const d = (await stack.gateway.inject({ url: `/v1/datasets/${res.json().id}`, headers: AUTH })).json()
     const calls = fake.calls.filter((x) => x.model === `teacher-c${c}`).length
     console.log(`concurrency ${String(c).padStart(2)}: ${items.toFixed(2)} items/s (${(100 * items / ideal).toFixed(1)} % of ${ideal}), whole job ${whole.toFixed(2)} items/s (${(100 * whole / ideal).toFixed(1)} %); kept ${d.counts.kept}, ${calls} teacher calls, most teacher requests in flight so far ${fake.stats().maxInFlight}`)
+    console.log(`  reasoning main thread: ${Math.round((sched1.run - sched0.run) / 1e6)} ms on a CPU (${((sched1.run - sched0.run) / 1e6 / n).toFixed(1)} ms per item), ${Math.round((sched1.wait - sched0.wait) / 1e6)} ms runnable but waiting for one; load average ${loadavg()[0].toFixed(1)}`)
   }
 } finally {
   await stack.stop()

@@ -40,8 +40,8 @@ describe('CoT datasets: gateway → reasoning service → fake teacher', { skip:
   before(async () => {
     train = JSON.parse(readFileSync(join(data!, 'bird-sample', 'train.json'), 'utf8'))
     fake = await startFakeOpenAI({
-      models: ['teacher', 'teacher-400', 'teacher-unified', 'teacher-retry'],
-      answer: scriptedTeacher({ failFirst: new Set(['teacher']), badRequest: new Set(['teacher-400']), goldWhenWarm: new Set(['teacher-retry']) })
+      models: ['teacher', 'teacher-400', 'teacher-503', 'teacher-unified', 'teacher-retry'],
+      answer: scriptedTeacher({ failFirst: new Set(['teacher']), badRequest: new Set(['teacher-400']), down: new Set(['teacher-503']), goldWhenWarm: new Set(['teacher-retry']) })
     })
     stack = await startStack(['dataset', 'reasoning'], {
       T2S_SOURCE_ROOTS: data!,
@@ -152,13 +152,21 @@ describe('CoT datasets: gateway → reasoning service → fake teacher', { skip:
     assert.equal(again.stats.cache_hits, 40 + d.stats.kept_by_attempt['2'])
   })
 
-  test('a 400 from the teacher is not retried: the item is dropped as llm_error and the job completes', async () => {
+  test('teacher faults: a 400 is not retried, a 503 that outlasts the retries is llm_error; the job completes', async () => {
     const d = await build({ source: 'train', kind: 'cot', limit: 30, validation: 'none', teacher: { model: 'teacher-400' } })
     const failed = d.dropped.filter((x: { reason: string }) => x.reason === 'llm_error')
     assert.ok(failed.length > 5)
     assert.match(failed[0].detail, /client \(HTTP 400\) after 1 attempt/)
     assert.equal(d.stats.teacher_failures, failed.length)
     assert.equal(callsFor('teacher-400').length, 30, 'one request per question, none repeated')
+
+    // TEACHER_RETRIES is 2 here: three requests, then the question is given up.
+    const down = await build({ source: 'train', kind: 'cot', limit: 10, validation: 'none', teacher: { model: 'teacher-503' } })
+    const gaveUp = down.dropped.filter((x: { reason: string }) => x.reason === 'llm_error')
+    assert.ok(gaveUp.length >= 2 && gaveUp.length <= 8)
+    assert.match(gaveUp[0].detail, /server \(HTTP 503\) after 3 attempts/)
+    assert.equal(callsFor('teacher-503').length, 10 + 2 * gaveUp.length)
+    assert.equal(down.stats.teacher_requests, 10 + 2 * gaveUp.length)
   })
 
   test('unknown source 404, bad options 400 naming the field, files 404 until the dataset has succeeded', async () => {

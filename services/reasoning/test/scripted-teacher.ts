@@ -53,10 +53,11 @@ export function parseTeacherPrompt (prompt: string): { question: string, gold: s
 /**
  * The fake teacher: `answerText` for every teacher prompt; a 503 on the first request of a
  * flaky question when `failFirst` is on; models listed in `badRequest` answer 400 for every
- * other question (never retried); models in `goldWhenWarm` answer with the gold SQL whenever
+ * other question (never retried), models in `down` answer 503 for every other question, every
+ * time (retried until the budget is spent); models in `goldWhenWarm` answer with the gold SQL whenever
  * the temperature is above 0 (what a re-ask at 0.7 may bring).
  */
-export function scriptedTeacher (opts: { failFirst?: Set<string>, badRequest?: Set<string>, goldWhenWarm?: Set<string>, delayMs?: number } = {}): FakeAnswer {
+export function scriptedTeacher (opts: { failFirst?: Set<string>, badRequest?: Set<string>, down?: Set<string>, goldWhenWarm?: Set<string>, delayMs?: number } = {}): FakeAnswer {
   const seen = new Set<string>()
   return ({ messages, model, temperature }) => {
     const parsed = parseTeacherPrompt(messages.map(messageText).join('\n'))
@@ -67,6 +68,7 @@ export function scriptedTeacher (opts: { failFirst?: Set<string>, badRequest?: S
       return { status: 503 }
     }
     if (opts.badRequest?.has(model) && hash(question) % 2 === 0) return { status: 400 }
+    if (opts.down?.has(model) && hash(question) % 2 === 0) return { status: 503 }
     const warm = opts.goldWhenWarm?.has(model) === true && (temperature ?? 0) > 0
     return { text: answerText(question, gold, warm ? 'gold' : undefined), ...(opts.delayMs ? { delayMs: opts.delayMs } : {}) }
   }
