@@ -29,14 +29,17 @@ describe('resumable download (download job)', { timeout: 60_000 }, () => {
   test('a stalled connection is dropped and the transfer resumes where it stopped', async () => {
     server.stallNext('a.zip', 1024 * 1024)
     const before = server.requests.length
-    const r = await run('a.zip', { stallMs: 400 })
+    const r = await run('a.zip', { stallMs: 1500 })
     assert.equal(r.sha256, sha(body))
     assert.deepEqual(readFileSync(r.file), body)
     const reqs = server.requests.slice(before)
     assert.equal(reqs.length, 2)
-    assert.match(reqs[1].range ?? '', /^bytes=\d+-$/)
-    assert.ok(logs.some((m) => /no data for 400 ms/.test(m)), logs.join('\n'))
-    assert.equal(r.resumed, 1)
+    const stalled = logs.map((m) => /^transfer interrupted at (\d+) bytes \(no data for 1500 ms\)/.exec(m)).find(Boolean)
+    assert.ok(stalled, logs.join('\n'))
+    // Whatever had arrived before the stall is kept (on a loaded machine that may be less than the 1 MiB sent).
+    const kept = Number(stalled[1])
+    assert.equal(reqs[1].range, kept > 0 ? `bytes=${kept}-` : null)
+    assert.equal(r.resumed, kept > 0 ? 1 : 0)
   })
 
   test('a partial file left by a crashed process resumes with a Range request', async () => {
