@@ -51,7 +51,8 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
     keepAliveTimeout: 72_000,
     http: { headersTimeout: 10_000 },
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, discriminator: true } }
+    // Unknown fields are refused (400 naming them), not dropped: a misspelled option must not be ignored silently.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, discriminator: true } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema]) app.addSchema(schema)

@@ -72,6 +72,12 @@ test('schema violations are 400 problems naming the field; unknown fields are re
   assert.match(isProblem(res, 400).detail, /body\.name/)
   res = await app.inject({ method: 'POST', url: '/v1/sources', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name": ' })
   isProblem(res, 400)
+  res = await app.inject({ method: 'POST', url: '/v1/sources', headers: auth, payload: { name: 'ok', questions: 'q.json', databases: 'd', databses: 'typo' } })
+  assert.equal(isProblem(res, 400).detail, "body must not have property 'databses'")
+  res = await app.inject({ method: 'POST', url: '/v1/datasets', headers: auth, payload: { source: 's', kind: 'sft', test_sise: 0.2 } })
+  assert.equal(isProblem(res, 400).detail, "body must not have property 'test_sise'")
+  res = await app.inject({ method: 'POST', url: '/v1/datasets', headers: auth, payload: { source: 's', kind: 'sft', test_size: 1 } })
+  assert.match(isProblem(res, 400).detail, /^body\.test_size must be < 1/)
 })
 
 test('without the message bus, routes answer 503 problems that leak nothing', async (t) => {

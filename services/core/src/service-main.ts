@@ -8,6 +8,16 @@ import { connectNats } from './nats/connect.js'
 import { ensureJetStream } from './jobs/setup.js'
 import { JobStore } from './jobs/store.js'
 
+/**
+ * How long a stopping service may take (T2S_SHUTDOWN_GRACE_S, default 15 s): in-flight work
+ * gets this long to finish or checkpoint (a trainer saving a checkpoint needs minutes; set it
+ * below the container's stop_grace_period), then the process exits regardless.
+ */
+export function shutdownGraceMs (env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.T2S_SHUTDOWN_GRACE_S ?? 15)
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 15_000
+}
+
 export interface ServiceDeps<C> {
   config: C
   log: Logger
@@ -54,7 +64,7 @@ export async function runService<S extends TObject> (name: string, schema: S, bu
     if (closing) return
     closing = true
     log.info({ signal }, 'shutting down')
-    const force = setTimeout(() => process.exit(1), 15_000)
+    const force = setTimeout(() => process.exit(1), shutdownGraceMs() + 5000)
     force.unref()
     try {
       await app.stop()

@@ -6,6 +6,7 @@ import { JobFailure } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { StateDb } from '../state-db.js'
 import { Semaphore, sleep } from '../util/semaphore.js'
+import { shutdownGraceMs } from '../service-main.js'
 import { isFanOut, type FanOutJobKind, type Item, type JobContext, type JobKind } from './kinds.js'
 import { DEFAULT_TUNING, ensureServiceConsumers, type ConsumerTuning } from './setup.js'
 import type { JobStore } from './store.js'
@@ -27,6 +28,7 @@ export interface WorkerOptions {
 type Message = { type: 'start' | 'finish', job_id: string } | { type: 'item', job_id: string, key: string, data: unknown }
 
 const PROGRESS_EVERY_MS = 300
+const JOB_CACHE_MS = 2000
 
 /**
  * Runs a service's job kinds: pulls its job and item messages from durable consumers,
@@ -44,11 +46,36 @@ export class JobWorker {
   private stopping = false
   private readonly stopController = new AbortController()
   private watchStop?: () => void
+  // Job records seen recently: the KV watch keeps them current, so an item does not cost
+  // a KV read; entries older than JOB_CACHE_MS are read again in case the watch lagged.
+  private readonly jobCache = new Map<string, { job: JobRecord, at: number }>()
+  private readonly sql: ReturnType<JobWorker['prepare']>
 
   constructor (private readonly opts: WorkerOptions) {
     this.js = jetstream(opts.nc)
     this.tuning = { ...DEFAULT_TUNING, ...opts.tuning }
     for (const k of opts.kinds) this.kinds.set(k.kind, k)
+    this.sql = this.prepare()
+  }
+
+  private prepare () {
+    const { db } = this.opts
+    return {
+      plan: db.prepare('SELECT total, published FROM job_plans WHERE job_id = ?'),
+      savePlan: db.prepare('INSERT INTO job_plans (job_id, total, planned_at) VALUES (?, ?, ?) ON CONFLICT(job_id) DO UPDATE SET total = excluded.total'),
+      published: db.prepare('UPDATE job_plans SET published = 1 WHERE job_id = ?'),
+      count: db.prepare('SELECT count(*) AS total, coalesce(sum(ok), 0) AS ok FROM job_items WHERE job_id = ?'),
+      committed: db.prepare('SELECT 1 FROM job_items WHERE job_id = ? AND item_key = ?'),
+      insertItem: db.prepare('INSERT OR IGNORE INTO job_items (job_id, item_key, ok, result, deliveries, finished_at) VALUES (?, ?, ?, ?, ?, ?)')
+    }
+  }
+
+  private async job (id: string): Promise<JobRecord | null> {
+    const hit = this.jobCache.get(id)
+    if (hit && Date.now() - hit.at < JOB_CACHE_MS) return hit.job
+    const job = await this.opts.store.get(id)
+    if (job) this.jobCache.set(id, { job, at: Date.now() })
+    return job
   }
 
   async start (): Promise<void> {
@@ -65,7 +92,7 @@ export class JobWorker {
     this.stopController.abort('shutdown')
     for (const set of this.running.values()) for (const c of set) c.abort('shutdown')
     this.watchStop?.()
-    await Promise.race([Promise.allSettled([...this.inFlight]), sleep(10_000)])
+    await Promise.race([Promise.allSettled([...this.inFlight]), sleep(shutdownGraceMs())])
   }
 
   private async watchCancellations (): Promise<void> {
@@ -75,6 +102,12 @@ export class JobWorker {
       for await (const e of iter) {
         if (e.operation !== 'PUT') continue
         const job = e.json<JobRecord>()
+        if (this.jobCache.has(job.id)) this.jobCache.set(job.id, { job, at: Date.now() })
+        if (TERMINAL_STATUSES.includes(job.status)) {
+          // Finished jobs need no per-job state any more.
+          this.jobSems.delete(job.id)
+          this.lastProgress.delete(job.id)
+        }
         if (job.status === 'cancelled' || job.status === 'failed') {
           for (const c of this.running.get(job.id) ?? []) c.abort(job.status === 'cancelled' ? 'cancelled' : 'failed')
         }
@@ -205,13 +238,12 @@ export class JobWorker {
   }
 
   private async plan (kind: FanOutJobKind, ctx: JobContext): Promise<void> {
-    const { db, store } = this.opts
+    const { store } = this.opts
     const jobId = ctx.job.id
     const items = await kind.plan(ctx)
     // The plan is recorded before publishing: a crash mid-publish leads to a full
     // republish on redelivery, which the stream's msgID dedupe and job_items absorb.
-    db.prepare('INSERT INTO job_plans (job_id, total, planned_at) VALUES (?, ?, ?) ON CONFLICT(job_id) DO UPDATE SET total = excluded.total')
-      .run(jobId, items.length, new Date().toISOString())
+    this.sql.savePlan.run(jobId, items.length, new Date().toISOString())
     await store.setProgress(jobId, { total: items.length, done: this.countItems(jobId).total })
     const subject = itemSubject(this.opts.service)
     const window = new Semaphore(256)
@@ -220,32 +252,34 @@ export class JobWorker {
       await this.js.publish(subject, JSON.stringify({ type: 'item', job_id: jobId, key: item.key, data: item.data }), { msgID: `${jobId}:${item.key}` })
     })))
     if (ctx.signal.aborted) throw new Error('aborted while publishing items')
-    db.prepare('UPDATE job_plans SET published = 1 WHERE job_id = ?').run(jobId)
-    await this.maybeFinish(jobId)
+    this.sql.published.run(jobId)
+    await this.maybeFinish(jobId, this.countItems(jobId).total)
   }
 
   private countItems (jobId: string): { total: number, ok: number } {
-    const row = this.opts.db.prepare('SELECT count(*) AS total, coalesce(sum(ok), 0) AS ok FROM job_items WHERE job_id = ?').get(jobId) as { total: number, ok: number }
-    return row
+    return this.sql.count.get(jobId) as { total: number, ok: number }
   }
 
-  private async maybeFinish (jobId: string): Promise<void> {
-    const plan = this.opts.db.prepare('SELECT total, published FROM job_plans WHERE job_id = ?').get(jobId) as { total: number, published: number } | undefined
+  private plannedTotal (jobId: string): { total: number, published: number } | undefined {
+    return this.sql.plan.get(jobId) as { total: number, published: number } | undefined
+  }
+
+  /** Queues the job's finish message once every planned item is committed. */
+  private async maybeFinish (jobId: string, done: number): Promise<void> {
+    const plan = this.plannedTotal(jobId)
     if (!plan?.published) return
-    const { total } = this.countItems(jobId)
-    if (total >= plan.total) {
+    if (done >= plan.total) {
       await this.js.publish(jobSubject(this.opts.service), JSON.stringify({ type: 'finish', job_id: jobId }), { msgID: `${jobId}:finish` })
     }
   }
 
   private async onItem (m: JsMsg, msg: { job_id: string, key: string, data: unknown }): Promise<void> {
-    const { store, db } = this.opts
-    const job = await store.get(msg.job_id)
+    const job = await this.job(msg.job_id)
     if (!job || TERMINAL_STATUSES.includes(job.status)) { m.ack(); return }
     const kind = this.kinds.get(job.kind)
     if (!kind || !isFanOut(kind)) { m.term(); return }
     const item: Item = { key: msg.key, data: msg.data }
-    const committed = db.prepare('SELECT 1 FROM job_items WHERE job_id = ? AND item_key = ?').get(job.id, item.key)
+    const committed = this.sql.committed.get(job.id, item.key)
     if (!committed) {
       const sem = this.jobSemaphore(job, kind)
       const controller = this.track(job.id)
@@ -276,8 +310,9 @@ export class JobWorker {
         this.untrack(job.id, controller)
       }
     }
-    await this.reportItemProgress(job.id)
-    await this.maybeFinish(job.id)
+    const done = this.countItems(job.id).total
+    await this.reportItemProgress(job.id, done)
+    await this.maybeFinish(job.id, done)
     m.ack()
   }
 
@@ -285,8 +320,7 @@ export class JobWorker {
     const { db } = this.opts
     const ok = kind.isOk ? kind.isOk(result) : true
     db.transaction(() => {
-      const info = db.prepare('INSERT OR IGNORE INTO job_items (job_id, item_key, ok, result, deliveries, finished_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(job.id, item.key, ok ? 1 : 0, JSON.stringify(result), deliveries, new Date().toISOString())
+      const info = this.sql.insertItem.run(job.id, item.key, ok ? 1 : 0, JSON.stringify(result), deliveries, new Date().toISOString())
       if (info.changes === 1) kind.commitItem?.(db, job, item, result)
     })()
   }
@@ -297,11 +331,9 @@ export class JobWorker {
     return sem
   }
 
-  private async reportItemProgress (jobId: string): Promise<void> {
+  private async reportItemProgress (jobId: string, done: number): Promise<void> {
     const t = Date.now()
-    const plan = this.opts.db.prepare('SELECT total FROM job_plans WHERE job_id = ?').get(jobId) as { total: number } | undefined
-    const done = this.countItems(jobId).total
-    const last = done >= (plan?.total ?? Infinity)
+    const last = done >= (this.plannedTotal(jobId)?.total ?? Infinity)
     if (!last && t - (this.lastProgress.get(jobId) ?? 0) < PROGRESS_EVERY_MS) return
     this.lastProgress.set(jobId, t)
     try {
