@@ -36,18 +36,6 @@ function runPython (script: string, input: unknown): unknown {
   return JSON.parse(res.stdout)
 }
 
-// A small deterministic PRNG (mulberry32), so a failure reproduces.
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const PIECES = [
   '```', '```sql', '```SQL', '```sql\n', '```sql\n\n', '\n', '\r\n', ' ', '  ', '\t', '\v', '\f', ';',
   'SELECT', 'select', 'a', 'FROM t', 'WHERE x = 1', "'a;b'", '`', 'sql', 'é', '😀',
@@ -99,6 +87,7 @@ test('recipe rules match python3 on fixed and 3 000 random answers', { skip }, (
 test('whitespace sets: pyStrip = str.strip(), our \\s{2,} = Python\'s \\s, over all of Unicode', { skip }, () => {
   const lists = runPython(String.raw`
 import json, re, sys
+import { seededRandom as prng } from '../../src/datasets/split.js'
 json.load(sys.stdin)
 space = [c for c in range(0x110000) if chr(c).isspace()]
 resp = [c for c in range(0x110000) if re.fullmatch(r"\s", chr(c))]
