@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { test } from 'node:test'
 import { extractSql, recipeExactMatch, recipeTeacherSql } from '../../src/llm/extract-sql.js'
 import { pyStrip } from '../../src/prompts/python.js'
+import { seededRandom as prng } from '../../src/datasets/split.js'
 
 const python = spawnSync('python3', ['--version'], { encoding: 'utf8' })
 const skip = python.status !== 0 ? 'python3 is not available' : false
@@ -87,7 +88,6 @@ test('recipe rules match python3 on fixed and 3 000 random answers', { skip }, (
 test('whitespace sets: pyStrip = str.strip(), our \\s{2,} = Python\'s \\s, over all of Unicode', { skip }, () => {
   const lists = runPython(String.raw`
 import json, re, sys
-import { seededRandom as prng } from '../../src/datasets/split.js'
 json.load(sys.stdin)
 space = [c for c in range(0x110000) if chr(c).isspace()]
 resp = [c for c in range(0x110000) if re.fullmatch(r"\s", chr(c))]
