@@ -6,12 +6,15 @@
  * each concurrency, each level with its own model name so that no answer comes from the
  * cache. Reported: items/s from the job's start to its last committed item, and from start
  * to succeeded (the finish writes the files and counts tokens), against the ideal
- * concurrency / latency.
+ * concurrency / latency, and beside it the same prompts sent by a bare LLM client with no
+ * service at all (the ceiling of client and fake on this machine). The service's main thread
+ * reports its CPU time and how long it was runnable but waited for a CPU (/proc schedstat).
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { loadavg } from 'node:os'
 import { eventSubject } from '../services/core/src/contracts/subjects.js'
+import { createLlmClient, type LlmMessage } from '../services/core/src/llm/index.js'
 import type { JobEvent } from '../services/core/src/jobs/store.js'
 import { startFakeOpenAI } from '../test/fake-openai/server.js'
 import { sharedData } from '../test/helpers/shared-data.js'
@@ -41,6 +44,14 @@ console.log(`${n} bird-sample dev questions, teacher latency ${latency} ms, vali
 function schedstat (pid: number): { run: number, wait: number } {
   const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number)
   return { run, wait }
+}
+
+/** What the openai client and the fake reach on this machine by themselves: the job's prompts sent again, c at a time. */
+async function bareClient (c: number, prompts: LlmMessage[][]): Promise<number> {
+  const client = createLlmClient({ name: 'bare', baseUrl: fake.url, model: `teacher-c${c}`, concurrency: c })
+  const t = performance.now()
+  await Promise.all(prompts.map(async (messages) => await client.chat({ messages, temperature: 0 })))
+  return prompts.length / ((performance.now() - t) / 1000)
 }
 
 /**
@@ -89,9 +100,14 @@ try {
     const items = n / ((itemsDoneAt - started) / 1000)
     const whole = n / ((finished - started) / 1000)
     const ideal = c * 1000 / latency
+    const firstCall = Math.min(...fake.calls.filter((x) => x.model === `teacher-c${c}`).map((x) => x.time)) - started
     const d = (await stack.gateway.inject({ url: `/v1/datasets/${res.json().id}`, headers: AUTH })).json()
     const calls = fake.calls.filter((x) => x.model === `teacher-c${c}`).length
-    console.log(`concurrency ${String(c).padStart(2)}: ${items.toFixed(2)} items/s (${(100 * items / ideal).toFixed(1)} % of ${ideal}), whole job ${whole.toFixed(2)} items/s (${(100 * whole / ideal).toFixed(1)} %); kept ${d.counts.kept}, ${calls} teacher calls, most teacher requests in flight so far ${fake.stats().maxInFlight}`)
+    console.log(`concurrency ${String(c).padStart(2)}: ${items.toFixed(2)} items/s (${(100 * items / ideal).toFixed(1)} % of ${ideal}), whole job ${whole.toFixed(2)} items/s (${(100 * whole / ideal).toFixed(1)} %); kept ${d.counts.kept}, ${calls} teacher calls (the first ${firstCall} ms after the start), most teacher requests in flight so far ${fake.stats().maxInFlight}`)
+    // At concurrency 1 a sample does (the full set would take n × latency again).
+    const sample = fake.calls.filter((x) => x.model === `teacher-c${c}`).map((x) => x.messages as LlmMessage[]).slice(0, c === 1 ? 100 : n)
+    const ceiling = await bareClient(c, sample)
+    console.log(`  the same ${sample.length} prompts from a bare LLM client at concurrency ${c}, no service: ${ceiling.toFixed(2)} requests/s (${(100 * ceiling / ideal).toFixed(1)} %)`)
     console.log(`  reasoning main thread: ${Math.round((sched1.run - sched0.run) / 1e6)} ms on a CPU (${((sched1.run - sched0.run) / 1e6 / n).toFixed(1)} ms per item), ${Math.round((sched1.wait - sched0.wait) / 1e6)} ms runnable but waiting for one; load average ${loadavg()[0].toFixed(1)}`)
   }
 } finally {
