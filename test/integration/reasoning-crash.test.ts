@@ -50,9 +50,12 @@ describe('CoT jobs survive SIGKILL and stop on cancel', { skip: data ? false : S
     assert.equal(job.status, 'succeeded', job.error)
     const d = await get(id)
     const total = callsFor('teacher').length
+    const prompts = new Map<string, number>()
+    for (const c of callsFor('teacher')) prompts.set(JSON.stringify(c.messages), (prompts.get(JSON.stringify(c.messages)) ?? 0) + 1)
+    const repeated = [...prompts.values()].filter((k) => k > 1).length
+    t.diagnostic(`killed at ${mid!.progress.done} of 367 committed, ${atKill} calls; ${total} calls in all (${repeated} prompts asked twice), ${d.stats.cache_hits} cache hits after the restart`)
     assert.ok(total <= 367 + CONCURRENCY, `${total} teacher calls (${atKill} before the kill)`)
     assert.ok(total >= 367)
-    t.diagnostic(`killed at ${mid!.progress.done} of 367 committed, ${atKill} calls; ${total} calls in all, ${d.stats.cache_hits} cache hits after the restart`)
     assert.equal(d.counts.questions, 367)
     assert.equal(d.counts.kept + d.counts.dropped, 367)
     const dropped = d.dropped.map((x: { index: number }) => x.index)

@@ -70,10 +70,10 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
     [DATASET_VERBS.list]: { handler: async () => await datasets.list() },
     [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await datasets.file(id, split) }
   })
+  // The Llama 3 tokenizer decodes its vocabulary on first use (about 1.5 s of CPU): pay it
+  // before any message is held, not in a job's finish while other items wait for heartbeats.
+  countTokens('warm up')
   await worker.start()
-  // The Llama 3 tokenizer decodes its vocabulary on first use (about 1.5 s of CPU): pay it now,
-  // not in the first job's finish.
-  setImmediate(() => countTokens('warm up'))
   return {
     service,
     datasets,

@@ -34,6 +34,8 @@ export class Teacher {
   private readonly getCached
   private readonly putCached
   private readonly putCall
+  /** calls in flight in this process, by cache key */
+  private readonly pending = new Map<string, Promise<string>>()
 
   constructor (private readonly db: StateDb, private readonly client: LlmClient) {
     this.getCached = db.prepare('SELECT answer FROM teacher_cache WHERE model = ? AND prompt_sha256 = ? AND temperature = ? AND attempt = ?')
@@ -47,14 +49,38 @@ export class Teacher {
 
   /**
    * The cached answer, or a call to the teacher whose answer is committed before it is
-   * returned. Throws LlmError when the call fails for good (its retries are the client's);
-   * an `aborted` LlmError is not counted as a call.
+   * returned. A request identical to one in flight in this process waits for that one (a
+   * message delivered twice, two jobs over the same prompts) instead of paying again; it
+   * then counts as a cache hit. Throws LlmError when the call fails for good (its retries
+   * are the client's); an `aborted` LlmError is not counted as a call.
    */
   async ask (req: TeacherRequest, site: CallSite): Promise<TeacherAnswer> {
     const digest = promptDigest(req.messages, req.maxTokens)
     const key = [req.model, digest, req.temperature, req.attempt] as const
-    const hit = this.getCached.get(...key) as CachedRow | undefined
-    if (hit) return { text: hit.answer, cached: true }
+    const id = key.join('\u0000')
+    for (;;) {
+      const hit = this.getCached.get(...key) as CachedRow | undefined
+      if (hit) return { text: hit.answer, cached: true }
+      const running = this.pending.get(id)
+      if (!running) break
+      try {
+        return { text: await untilAborted(running, site.signal), cached: true }
+      } catch (err) {
+        // The caller that owned the call was cancelled: ask again, unless this one was too.
+        if (err instanceof LlmError && err.kind === 'aborted' && !site.signal.aborted) continue
+        throw err
+      }
+    }
+    const call = this.call(req, key, site)
+    this.pending.set(id, call)
+    try {
+      return { text: await call, cached: false }
+    } finally {
+      this.pending.delete(id)
+    }
+  }
+
+  private async call (req: TeacherRequest, key: readonly [string, string, number, number], site: CallSite): Promise<string> {
     const started = Date.now()
     const now = () => new Date().toISOString()
     try {
@@ -65,12 +91,27 @@ export class Teacher {
         this.putCached.run(...key, r.text, r.finishReason, prompt, completion, now())
         this.putCall.run(site.jobId, site.itemKey, req.attempt, 1, r.attempts, prompt, completion, Date.now() - started, null, now())
       })()
-      return { text: r.text, cached: false }
+      return r.text
     } catch (err) {
       if (err instanceof LlmError && err.kind !== 'aborted' && err.attempts > 0) {
         this.putCall.run(site.jobId, site.itemKey, req.attempt, 0, err.attempts, 0, 0, Date.now() - started, err.kind, now())
       }
       throw err
     }
+  }
+}
+
+/** `p`, or an `aborted` LlmError as soon as `signal` fires (p itself runs on). */
+async function untilAborted<T> (p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) throw new LlmError('aborted', 'aborted by the caller')
+  let onAbort!: () => void
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new LlmError('aborted', 'aborted by the caller'))
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([p, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
 }

@@ -42,17 +42,40 @@ describe('Teacher: cache and call accounting', async () => {
     assert.notEqual(promptDigest([{ role: 'user', content: 'x' }], undefined), promptDigest([{ role: 'user', content: 'x' }], 100))
   })
 
+  test('an identical request while one is in flight waits for it instead of paying again', async () => {
+    const before = fake.calls.length
+    fake.setLatency(200)
+    try {
+      const r = req({ messages: [{ role: 'user', content: 'twice at once' }] })
+      const [a, b] = await Promise.all([teacher.ask(r, site), teacher.ask(r, { ...site, itemKey: '2' })])
+      assert.deepEqual([a.cached, b.cached].sort(), [false, true])
+      assert.equal(a.text, b.text)
+      assert.equal(fake.calls.length, before + 1)
+      // The owner cancelled: the other asks by itself.
+      const owner = new AbortController()
+      const r2 = req({ messages: [{ role: 'user', content: 'owner leaves' }] })
+      const first = teacher.ask(r2, { ...site, signal: owner.signal })
+      const second = teacher.ask(r2, { ...site, itemKey: '2' })
+      setTimeout(() => owner.abort('cancelled'), 50)
+      await assert.rejects(first, (err: unknown) => err instanceof LlmError && err.kind === 'aborted')
+      assert.deepEqual(await second, { text: 'answer at 0', cached: false })
+      assert.equal(fake.calls.length, before + 3)
+    } finally {
+      fake.setLatency(0)
+    }
+  })
+
   test('a failed call is counted but not cached; an aborted one is neither', async () => {
     fail = true
     await assert.rejects(teacher.ask(req({ attempt: 9 }), site), (err: unknown) => err instanceof LlmError && err.kind === 'client')
-    assert.deepEqual(calls(), { n: 7, ok: 6 })
+    assert.deepEqual(calls(), { n: 9, ok: 8 })
     const row = db.prepare('SELECT requests, error_kind FROM teacher_calls WHERE ok = 0').get()
     assert.deepEqual(row, { requests: 1, error_kind: 'client' })
     fail = false
     const aborted = new AbortController()
     aborted.abort('cancelled')
     await assert.rejects(teacher.ask(req({ attempt: 10 }), { ...site, signal: aborted.signal }), (err: unknown) => err instanceof LlmError && err.kind === 'aborted')
-    assert.deepEqual(calls(), { n: 7, ok: 6 })
-    assert.equal((db.prepare('SELECT count(*) AS n FROM teacher_cache').get() as { n: number }).n, 6)
+    assert.deepEqual(calls(), { n: 9, ok: 8 })
+    assert.equal((db.prepare('SELECT count(*) AS n FROM teacher_cache').get() as { n: number }).n, 8)
   })
 })
