@@ -11,7 +11,7 @@ const ReasoningEnv = envSchema({
   TEACHER_MODEL: Type.String({ default: 'meta-llama/Llama-3.3-70B-Instruct', description: 'Served model name asked when a request names none' }),
   TEACHER_API_KEY: Type.String({ default: '', description: "vLLM's --api-key, if it has one" }),
   TEACHER_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 300_000, description: 'Per teacher request (long CoT answers from a 70B model take minutes under load)' }),
-  TEACHER_RETRIES: Type.Integer({ minimum: 0, maximum: 20, default: 6, description: 'Retries of a teacher request on 429, 5xx, connection errors and timeouts (backoff 0.5 s doubling to 8 s: about 30 s of outage)' }),
+  TEACHER_RETRIES: Type.Integer({ minimum: 0, maximum: 20, default: 8, description: 'Retries of a teacher request on 429, 5xx, connection errors and timeouts (backoff 0.5 s doubling to 8 s: an outage of about 30-40 s is ridden out)' }),
   TEACHER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1024, default: 256, description: 'Teacher requests in flight from this process, all jobs together' }),
   T2S_SANDBOX_SIZE: Type.Integer({ minimum: 1, maximum: 64, default: 2, description: 'SQL sandbox child processes' }),
   T2S_SANDBOX_MEMORY_MB: Type.Integer({ minimum: 64, default: 512, description: 'Heap cap of each sandbox process' }),
