@@ -85,6 +85,6 @@ describe('CoT jobs survive SIGKILL and stop on cancel', { skip: data ? false : S
     assert.ok(callsFor('teacher-slow').length < 367)
     const d = await get(res.json().id)
     assert.equal(d.status, 'cancelled')
-    assert.equal((await stack.gateway.inject({ url: `/v1/datasets/${res.json().id}/files/train`, headers: AUTH })).statusCode, 404)
+    assert.equal((await stack.gateway.inject({ url: `/v1/datasets/${res.json().id}/files/train`, headers: AUTH })).statusCode, 409)
   })
 })

@@ -74,7 +74,7 @@ export class CotDatasets {
 
   async file (id: string, split: 'train' | 'test'): Promise<DatasetFile> {
     const d = await this.get(id)
-    if (d.status !== 'succeeded') throw new ServiceError('NOT_FOUND', `dataset ${id} is ${d.status}: its files exist once it has succeeded`)
+    if (d.status !== 'succeeded') throw new ServiceError('CONFLICT', `dataset ${id} is ${d.status}; its files exist once it has succeeded`)
     const path = join(artifactDir(this.dataDir, 'datasets', id), `${split}.jsonl`)
     return { path: relative(this.dataDir, path), bytes: statSync(path).size }
   }
