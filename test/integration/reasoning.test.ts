@@ -169,7 +169,7 @@ describe('CoT datasets: gateway → reasoning service → fake teacher', { skip:
     assert.equal(down.stats.teacher_requests, 10 + 2 * gaveUp.length)
   })
 
-  test('unknown source 404, bad options 400 naming the field, files 404 until the dataset has succeeded', async () => {
+  test('unknown source 404, bad options 400 naming the field, files 409 until the dataset has succeeded', async () => {
     let res = await post({ source: 'nope', kind: 'cot' })
     assert.equal(res.statusCode, 404)
     res = await post({ source: 'train', kind: 'cot', validation: 'fuzzy' })
@@ -185,7 +185,7 @@ describe('CoT datasets: gateway → reasoning service → fake teacher', { skip:
       res = await post({ source: 'train', kind: 'cot', limit: 4, teacher: { model: 'teacher', temperature: 0.3 } })
       assert.equal(res.statusCode, 202)
       const file = await stack.gateway.inject({ url: `/v1/datasets/${res.json().id}/files/train`, headers: AUTH })
-      assert.equal(file.statusCode, 404)
+      assert.equal(file.statusCode, 409)
       assert.match(file.json().detail, /files exist once it has succeeded/)
       await stack.jobs.cancel(res.json().job_id)
     } finally {
