@@ -418,3 +418,33 @@ def test_compiled_layers_match_eager(assets, bf16):
     print(f"compile bf16={bf16}: loss {l0:.6f} vs {l1:.6f}/{l2:.6f}; grad rel diff {rel:.2e}")
     tol = 2e-2 if bf16 else 1e-4
     assert abs(l2 - l0) <= tol * abs(l0) and rel < (5e-2 if bf16 else 1e-3)
+
+
+def _gpu_count() -> int:
+    import torch
+
+    return torch.cuda.device_count()
+
+
+@pytest.mark.gpu
+def test_two_gpu_ddp_matches_one_gpu(assets):
+    """Issue 8: the same global batch on 2 GPUs (torchrun, DDP) gives the 1-GPU losses within 1e-2."""
+    if _gpu_count() < 2:
+        pytest.skip("needs 2 GPUs")
+    one = sft_config(assets, assets["root"] / "ddp-one", max_steps=20, save_steps=100)
+    rc, events, err = run_sft(one)
+    assert rc == 0, err[-3000:]
+    two = sft_config(assets, assets["root"] / "ddp-two", max_steps=20, save_steps=100)
+    err_file = open(two + ".stderr", "w")
+    proc = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "-m", "t2s_trainer", "sft", "--config", two],
+        stdout=subprocess.PIPE, stderr=err_file, text=True, env=subprocess_env(), timeout=600,
+    )
+    assert proc.returncode == 0, stderr_of(two)
+    events2 = parse(proc.stdout.splitlines())
+    assert [e for e in events2 if e["event"] == "start"][0]["world_size"] == 2
+    a, b = losses(events), losses(events2)
+    assert sorted(a) == sorted(b)
+    worst = max(abs(a[s] - b[s]) for s in a)
+    print(f"2-GPU vs 1-GPU: {len(a)} steps, max |loss difference| {worst:.2e}")
+    assert worst < 1e-2
