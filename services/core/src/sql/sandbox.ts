@@ -370,11 +370,25 @@ export class SqlSandbox {
     clearTimeout(job.queueTimer)
     worker.job = job
     job.startedAt = performance.now()
+    this.armDeadline(worker, job, job.timeoutMs)
+  }
+
+  /**
+   * Kills the query at its deadline. libuv timers run on a millisecond loop clock and can
+   * fire a fraction of a millisecond early, so an early wake-up waits out the remainder:
+   * a query is never cut before the time it was given.
+   */
+  private armDeadline (worker: Worker, job: Job, delayMs: number): void {
     job.timer = setTimeout(() => {
       if (worker.job !== job) return
-      this.settle(worker, failure('timeout', TIMED_OUT, since(job.startedAt)))
+      const elapsed = since(job.startedAt)
+      if (elapsed < job.timeoutMs) {
+        this.armDeadline(worker, job, Math.ceil(job.timeoutMs - elapsed))
+        return
+      }
+      this.settle(worker, failure('timeout', TIMED_OUT, elapsed))
       this.replace(worker)
-    }, job.timeoutMs)
+    }, delayMs)
   }
 
   /** Answers the query `worker` is running. */

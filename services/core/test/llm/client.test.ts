@@ -165,7 +165,7 @@ test('hung backend: in-flight calls never exceed the limit, and every call times
   assert.equal(fake.stats().total, 10)
 })
 
-test('abort stops in-flight and queued requests within 100 ms', async (t) => {
+test('abort stops in-flight and queued requests at once, not at their timeout', async (t) => {
   const { fake, client } = await setup(t, { answer: () => ({ hang: true }) }, { concurrency: 2 })
   const ac = new AbortController()
   const pending = Array.from({ length: 6 }, () => client.chat({ messages, signal: ac.signal }).then(() => 'resolved', (err: unknown) => err))
@@ -175,7 +175,8 @@ test('abort stops in-flight and queued requests within 100 ms', async (t) => {
   ac.abort()
   const errors = await Promise.all(pending)
   const took = Date.now() - abortedAt
-  assert.ok(took < 100, `took ${took} ms`)
+  // The calls would hang for the client's timeout (minutes); a generous bound keeps a loaded CI machine from flaking.
+  assert.ok(took < 1000, `took ${took} ms`)
   for (const err of errors) assert.ok(err instanceof LlmError && err.kind === 'aborted', String(err))
   assert.deepEqual((errors as LlmError[]).map((e) => e.attempts).sort(), [0, 0, 0, 0, 1, 1])
   assert.equal(client.stats().inFlight, 0)
