@@ -12,9 +12,9 @@ import { downloadEndpoint, downloadJob } from './download/index.js'
 import { ExecuteSqlBodySchema, type ExecuteSqlBody } from '@t2s/core/contracts/sql'
 import { DATASET_VERBS, SftDatasetBodySchema } from '@t2s/core/contracts/datasets'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
-import { DatasetRepository } from './datasets/repository.js'
+import { DatasetRecords } from '@t2s/core/datasets/records'
 import { SftDatasets } from './datasets/service.js'
-import { sftDatasetJob } from './datasets/sft-job.js'
+import { SFT_JOB_KIND, sftDatasetJob } from './datasets/sft-job.js'
 import { executeSql } from './sql/execute.js'
 
 export interface DatasetAppDeps {
@@ -44,11 +44,11 @@ const QuestionsPage = Type.Object({
 export async function buildDatasetApp (deps: DatasetAppDeps) {
   const sources = new SourceRegistry(deps.db, deps.roots)
   // Job kinds this service runs; each module adds its own here.
-  const datasetRepo = new DatasetRepository(deps.db)
-  const datasets = new SftDatasets(datasetRepo, sources, deps.jobs, deps.dataDir)
+  const records = new DatasetRecords({ db: deps.db, jobs: deps.jobs, dataDir: deps.dataDir, table: 'datasets', kind: 'sft', idPrefix: 'ds', jobKind: SFT_JOB_KIND, service: 'dataset' })
+  const datasets = new SftDatasets(records, sources)
   const kinds: JobKind[] = [
     downloadJob({ sources, dataDir: deps.dataDir }),
-    sftDatasetJob({ sources, datasets: datasetRepo, sandbox: deps.sandbox, dataDir: deps.dataDir, goldTimeoutMs: deps.goldTimeoutMs ?? 30_000 })
+    sftDatasetJob({ sources, datasets: records, sandbox: deps.sandbox, dataDir: deps.dataDir, goldTimeoutMs: deps.goldTimeoutMs ?? 30_000 })
   ]
   const worker = new JobWorker({ nc: deps.nc, store: deps.jobs, service: 'dataset', db: deps.db, log: deps.log, kinds })
   const service = await serveEndpoints(deps.nc, { name: 'dataset', version: '0.1.0', description: 'Benchmark sources and SFT datasets', log: deps.log }, {
@@ -59,9 +59,9 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
     resolve_source: { input: ById, handler: ({ id }: { id: string }) => sources.resolve(id) },
     execute_sql: { input: ExecuteSqlBodySchema, handler: async (b: ExecuteSqlBody) => await executeSql(sources, deps.sandbox, b) },
     [DATASET_VERBS.create]: { input: CreateSft, handler: async (b: Parameters<SftDatasets['create']>[0]) => await datasets.create(b) },
-    [DATASET_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await datasets.get(id) },
-    [DATASET_VERBS.list]: { handler: async () => await datasets.list() },
-    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await datasets.file(id, split) },
+    [DATASET_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await records.get(id) },
+    [DATASET_VERBS.list]: { handler: async () => await records.list() },
+    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await records.file(id, split) },
     list_questions: {
       input: QuestionsPage,
       handler: ({ id, offset, limit }: { id: string, offset: number, limit: number }) => ({ ...sources.questions(id, offset, limit), offset, limit })

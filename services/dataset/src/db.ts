@@ -1,3 +1,4 @@
+import { datasetRecordsTable } from '@t2s/core/datasets/records'
 import { openStateDb, type StateDb } from '@t2s/core/state-db'
 
 /** The dataset service's own tables; core adds its job tables first. */
@@ -26,23 +27,7 @@ const MIGRATIONS = [
     difficulty TEXT,
     PRIMARY KEY (source_id, idx)
   );`,
-  `CREATE TABLE datasets (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    job_id TEXT NOT NULL UNIQUE,
-    source_id TEXT NOT NULL,
-    source_name TEXT NOT NULL,
-    params TEXT NOT NULL,
-    prompt TEXT NOT NULL,
-    counts TEXT,
-    dropped TEXT NOT NULL DEFAULT '[]',
-    token_stats TEXT,
-    stats TEXT NOT NULL DEFAULT '{}',
-    files TEXT NOT NULL DEFAULT '{}',
-    manifest TEXT NOT NULL DEFAULT '{}',
-    created_at TEXT NOT NULL,
-    finished_at TEXT
-  );`
+  datasetRecordsTable('datasets')
 ]
 
 export const openDatasetDb = (file: string): StateDb => openStateDb(file, MIGRATIONS)

@@ -10,9 +10,10 @@ import { serveEndpoints } from '@t2s/core/nats/service'
 import { countTokens } from '@t2s/core/prompts/index'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
 import type { StateDb } from '@t2s/core/state-db'
-import { cotDatasetJob } from './cot-job.js'
+import { DatasetRecords } from '@t2s/core/datasets/records'
+import { COT_JOB_KIND, cotDatasetJob } from './cot-job.js'
 import { CotDatasets } from './datasets.js'
-import { CotRepository } from './repository.js'
+import { cotStats } from './cot-stats.js'
 import { Teacher } from './teacher.js'
 
 export interface ReasoningAppDeps {
@@ -41,13 +42,24 @@ const CreateCot = Type.Object({ ...CotDatasetBodySchema.properties, idempotency_
 
 /** Builds the reasoning service: CoT dataset verbs on NATS and the worker that runs their jobs. */
 export async function buildReasoningApp (deps: ReasoningAppDeps) {
-  const repo = new CotRepository(deps.db)
+  const records = new DatasetRecords({
+    db: deps.db,
+    jobs: deps.jobs,
+    dataDir: deps.dataDir,
+    table: 'cot_datasets',
+    kind: 'cot',
+    idPrefix: 'cot',
+    jobKind: COT_JOB_KIND,
+    service: 'reasoning',
+    // Counted from the committed items, so they move while the job runs.
+    liveStats: (jobId) => ({ ...cotStats(deps.db, jobId) })
+  })
   const teacher = deps.teacher ? new Teacher(deps.db, deps.teacher) : null
-  const datasets = new CotDatasets(repo, deps.nc, deps.jobs, deps.dataDir, { baseUrl: deps.teacher ? 'configured' : null, model: deps.teacherModel })
+  const datasets = new CotDatasets(records, deps.nc, { baseUrl: deps.teacher ? 'configured' : null, model: deps.teacherModel })
   const job = cotDatasetJob({
     nc: deps.nc,
     db: deps.db,
-    datasets: repo,
+    datasets: records,
     teacher,
     sandbox: deps.sandbox,
     dataDir: deps.dataDir,
@@ -66,9 +78,9 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
   })
   const service = await serveEndpoints(deps.nc, { name: 'reasoning', version: '0.1.0', description: 'Teacher chain-of-thought datasets, verified by execution', log: deps.log }, {
     [DATASET_VERBS.create]: { input: CreateCot, handler: async (b: Parameters<CotDatasets['create']>[0]) => await datasets.create(b) },
-    [DATASET_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await datasets.get(id) },
-    [DATASET_VERBS.list]: { handler: async () => await datasets.list() },
-    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await datasets.file(id, split) }
+    [DATASET_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await records.get(id) },
+    [DATASET_VERBS.list]: { handler: async () => await records.list() },
+    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await records.file(id, split) }
   })
   // The Llama 3 tokenizer decodes its vocabulary on first use (about 1.5 s of CPU): pay it
   // before any message is held, not in a job's finish while other items wait for heartbeats.
@@ -76,7 +88,7 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
   await worker.start()
   return {
     service,
-    datasets,
+    records,
     stop: async () => {
       await service.stop()
       await worker.stop()

@@ -19,7 +19,7 @@ import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questio
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
 import type { StateDb } from '@t2s/core/state-db'
 import { codeVersion } from '@t2s/core/version'
-import type { CotRepository } from './repository.js'
+import type { DatasetRecords } from '@t2s/core/datasets/records'
 import type { Teacher } from './teacher.js'
 import { checked, goldVerdict, judge, type DropReason, type Verdict } from './verdict.js'
 
@@ -50,7 +50,7 @@ export interface CotItemResult {
 export interface CotJobDeps {
   nc: NatsConnection
   db: StateDb
-  datasets: CotRepository
+  datasets: DatasetRecords
   /** null while no teacher endpoint is configured */
   teacher: Teacher | null
   sandbox: SqlSandbox

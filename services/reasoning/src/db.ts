@@ -1,22 +1,9 @@
+import { datasetRecordsTable } from '@t2s/core/datasets/records'
 import { openStateDb, type StateDb } from '@t2s/core/state-db'
 
 /** The reasoning service's own tables; core adds its job tables first. */
 const MIGRATIONS = [
-  `CREATE TABLE cot_datasets (
-    id TEXT PRIMARY KEY,
-    job_id TEXT NOT NULL UNIQUE,
-    source_id TEXT NOT NULL,
-    source_name TEXT NOT NULL,
-    params TEXT NOT NULL,
-    prompt TEXT NOT NULL,
-    counts TEXT,
-    dropped TEXT NOT NULL DEFAULT '[]',
-    token_stats TEXT,
-    files TEXT NOT NULL DEFAULT '{}',
-    manifest TEXT NOT NULL DEFAULT '{}',
-    created_at TEXT NOT NULL,
-    finished_at TEXT
-  );
+  datasetRecordsTable('cot_datasets') + `
   -- Every teacher answer ever paid for, written as soon as it arrives (before the item's
   -- ack): a redelivered item, a re-run or a new job over the same prompts reads it here.
   CREATE TABLE teacher_cache (

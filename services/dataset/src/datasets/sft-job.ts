@@ -12,13 +12,16 @@ import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questio
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
 import { codeVersion } from '@t2s/core/version'
 import type { SourceRegistry } from '../sources/registry.js'
-import type { DatasetRepository } from './repository.js'
+import type { DatasetRecords } from '@t2s/core/datasets/records'
+
+/** The job kind that builds an SFT dataset's files. */
+export const SFT_JOB_KIND = 'dataset.sft'
 
 export type SftJobParams = SftDatasetBody & { dataset_id: string, source_id: string }
 
 export interface SftJobDeps {
   sources: SourceRegistry
-  datasets: DatasetRepository
+  datasets: DatasetRecords
   sandbox: SqlSandbox
   dataDir: string
   /** Per-gold deadline, as the official scorer's 30 s. */
@@ -33,7 +36,7 @@ interface Dropped { index: number, question_id: number | null, db_id: string, re
  */
 export function sftDatasetJob (deps: SftJobDeps): SingleJobKind {
   return {
-    kind: 'dataset.sft',
+    kind: SFT_JOB_KIND,
     unit: 'questions',
     run: async (ctx) => {
       const p = ctx.job.params as SftJobParams

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto'
+import { statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import type { Accepted, JobRecord } from '../contracts/common.js'
+import type { Dataset, DatasetFile } from '../contracts/datasets.js'
+import { ServiceError } from '../errors.js'
+import { newId, type JobStore } from '../jobs/store.js'
+import type { StateDb } from '../state-db.js'
+import { artifactDir } from './artifacts.js'
+
+type DatasetKind = Dataset['kind']
+
+/** The table a service keeps its dataset records in; its migration creates it with this DDL. */
+export const datasetRecordsTable = (table: string) => `CREATE TABLE ${table} (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    job_id TEXT NOT NULL UNIQUE,
+    source_id TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    params TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    counts TEXT,
+    dropped TEXT NOT NULL DEFAULT '[]',
+    token_stats TEXT,
+    stats TEXT NOT NULL DEFAULT '{}',
+    files TEXT NOT NULL DEFAULT '{}',
+    manifest TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+  );`
+
+interface DatasetRow {
+  id: string
+  kind: DatasetKind
+  job_id: string
+  source_id: string
+  source_name: string
+  params: string
+  prompt: string
+  counts: string | null
+  dropped: string
+  token_stats: string | null
+  stats: string
+  files: string
+  manifest: string
+  created_at: string
+  finished_at: string | null
+}
+
+/** What a finished dataset job records; `stats` may stay live instead (see `liveStats`). */
+export type DatasetResult = Pick<Dataset, 'counts' | 'dropped' | 'token_stats' | 'files' | 'manifest'> & { stats?: Dataset['stats'] }
+
+export interface NewDataset {
+  source: { id: string, name: string }
+  /** the request as the job runs it (defaults filled in), without the idempotency key */
+  params: Record<string, unknown>
+  prompt: Dataset['prompt']
+  idempotencyKey?: string
+  /** the job's parameters beyond `params`, `dataset_id` and `source_id` */
+  jobParams?: Record<string, unknown>
+}
+
+export interface DatasetRecordsOptions {
+  db: StateDb
+  jobs: JobStore
+  dataDir: string
+  table: string
+  kind: DatasetKind
+  /** id prefix of the records: `ds`, `cot` */
+  idPrefix: string
+  /** the job kind that builds a record's files, run by `service` */
+  jobKind: string
+  service: string
+  /** counters read while the job runs (from its item tables) instead of the stored `stats` */
+  liveStats?: (jobId: string) => Dataset['stats']
+}
+
+/**
+ * Dataset records of one kind: a row per dataset in the service's SQLite, whose status and
+ * error come from its job record. Creating one submits the job that builds its files.
+ */
+export class DatasetRecords {
+  constructor (private readonly o: DatasetRecordsOptions) {}
+
+  async create (d: NewDataset): Promise<Accepted> {
+    // An idempotency key maps to fixed ids, so a retried POST finds the first job.
+    const suffix = d.idempotencyKey ? createHash('sha256').update(`${this.o.kind}:${d.idempotencyKey}`).digest('hex').slice(0, 20) : null
+    const id = suffix ? `${this.o.idPrefix}_${suffix}` : newId(this.o.idPrefix)
+    const jobId = suffix ? `job_${suffix}` : newId('job')
+    this.o.db.prepare(`INSERT OR IGNORE INTO ${this.o.table} (id, kind, job_id, source_id, source_name, params, prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(id, this.o.kind, jobId, d.source.id, d.source.name, JSON.stringify(d.params), JSON.stringify(d.prompt), new Date().toISOString())
+    const row = this.row(id)
+    try {
+      const job = await this.o.jobs.submit({
+        id: row.job_id,
+        kind: this.o.jobKind,
+        service: this.o.service,
+        params: { ...d.params, ...d.jobParams, dataset_id: id, source_id: d.source.id },
+        resource: { type: 'dataset', id },
+        unit: 'questions'
+      })
+      return { id, job_id: job.id, status: job.status }
+    } catch (err) {
+      // No job, no dataset: a record whose job never existed would stay queued forever.
+      if (!(await this.o.jobs.get(row.job_id).catch(() => null))) this.o.db.prepare(`DELETE FROM ${this.o.table} WHERE id = ?`).run(id)
+      throw err
+    }
+  }
+
+  complete (id: string, r: DatasetResult): void {
+    this.o.db.prepare(`UPDATE ${this.o.table} SET counts = ?, dropped = ?, token_stats = ?, stats = ?, files = ?, manifest = ?, finished_at = ? WHERE id = ?`)
+      .run(JSON.stringify(r.counts), JSON.stringify(r.dropped), JSON.stringify(r.token_stats), JSON.stringify(r.stats ?? {}), JSON.stringify(r.files), JSON.stringify(r.manifest), new Date().toISOString(), id)
+  }
+
+  async get (id: string): Promise<Dataset> {
+    const row = this.row(id)
+    return this.toDataset(row, await this.o.jobs.get(row.job_id))
+  }
+
+  async list (): Promise<{ items: Dataset[], total: number }> {
+    const rows = this.o.db.prepare(`SELECT * FROM ${this.o.table} ORDER BY created_at DESC`).all() as DatasetRow[]
+    const items = await Promise.all(rows.map(async (row) => this.toDataset(row, await this.o.jobs.get(row.job_id))))
+    return { items, total: items.length }
+  }
+
+  /** Where a split's JSONL is, relative to DATA_DIR; only once the dataset has succeeded. */
+  async file (id: string, split: 'train' | 'test'): Promise<DatasetFile> {
+    const d = await this.get(id)
+    if (d.status !== 'succeeded') throw new ServiceError('CONFLICT', `dataset ${id} is ${d.status}; its files exist once it has succeeded`)
+    const path = join(artifactDir(this.o.dataDir, 'datasets', id), `${split}.jsonl`)
+    return { path: relative(this.o.dataDir, path), bytes: statSync(path).size }
+  }
+
+  private row (id: string): DatasetRow {
+    const row = this.o.db.prepare(`SELECT * FROM ${this.o.table} WHERE id = ?`).get(id) as DatasetRow | undefined
+    if (!row) throw new ServiceError('NOT_FOUND', `dataset ${id} not found`)
+    return row
+  }
+
+  private toDataset (row: DatasetRow, job: JobRecord | null): Dataset {
+    return {
+      id: row.id,
+      kind: row.kind,
+      status: job?.status ?? 'queued',
+      job_id: row.job_id,
+      source: { id: row.source_id, name: row.source_name },
+      params: JSON.parse(row.params),
+      prompt: JSON.parse(row.prompt),
+      counts: row.counts ? JSON.parse(row.counts) : null,
+      dropped: JSON.parse(row.dropped),
+      token_stats: row.token_stats ? JSON.parse(row.token_stats) : null,
+      stats: this.o.liveStats ? this.o.liveStats(row.job_id) : JSON.parse(row.stats),
+      files: JSON.parse(row.files),
+      manifest: JSON.parse(row.manifest),
+      error: job?.status === 'failed' || job?.status === 'cancelled' ? job.error : null,
+      created_at: row.created_at,
+      finished_at: row.finished_at ?? job?.finished_at ?? null
+    }
+  }
+}
