@@ -110,18 +110,18 @@ export const TrainingJobSchema = Type.Object({
 export type TrainingJob = Static<typeof TrainingJobSchema>
 
 export const TrainingJobSummarySchema = Type.Object({
-  id: Type.String(),
-  job_id: Type.String(),
-  status: JobStatusSchema,
-  adapter_name: Type.String(),
-  dataset: Type.String(),
-  base_model: Type.String(),
-  method: Type.String(),
+  id: TrainingJobSchema.properties.id,
+  job_id: TrainingJobSchema.properties.job_id,
+  status: TrainingJobSchema.properties.status,
+  adapter_name: TrainingJobSchema.properties.adapter_name,
+  dataset: TrainingJobSchema.properties.dataset,
+  base_model: TrainingJobSchema.properties.base_model,
+  method: TrainingJobSchema.properties.method,
   step: Type.Integer(),
   total_steps: Type.Union([Type.Integer(), Type.Null()]),
   last_loss: Num,
-  created_at: Type.String({ format: 'date-time' }),
-  finished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+  created_at: TrainingJobSchema.properties.created_at,
+  finished_at: TrainingJobSchema.properties.finished_at
 }, { additionalProperties: false })
 
 export const TrainingJobListSchema = Type.Object({

@@ -116,16 +116,9 @@ export function downloadJob (deps: DownloadJobDeps): SingleJobKind {
   }
 }
 
-interface Manifest {
+/** What an unpacked download keeps beside its files, so a finished one is not fetched again. */
+type Manifest = Pick<DownloadResult, 'url' | 'sha256' | 'archive_bytes' | 'resumed' | 'unpacked_bytes' | 'files' | 'questions' | 'databases'> & {
   job_id: string
-  url: string
-  sha256: string
-  archive_bytes: number
-  resumed: number
-  unpacked_bytes: number
-  files: number
-  questions: string
-  databases: string
   downloaded_at: string
 }
 
