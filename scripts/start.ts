@@ -9,9 +9,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer, connect as tcpConnect } from 'node:net'
 import { join, resolve } from 'node:path'
 import { SERVICE_NAMES } from '@t2s/core/contracts/subjects'
+import { freePort, waitForPort } from '@t2s/core/util/net'
 import { buildDemo } from './build-demo.js'
 
 const root = resolve(import.meta.dirname, '..')
@@ -22,31 +22,6 @@ const children = new Map<string, ChildProcess>()
 let stopping = false
 
 const say = (msg: string) => process.stdout.write(`[t2s] ${msg}\n`)
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as { port: number }).port
-      srv.close(() => resolve(p))
-    })
-  })
-}
-
-async function waitForPort (p: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = tcpConnect(p, '127.0.0.1')
-      s.once('connect', () => { s.destroy(); resolve(true) })
-      s.once('error', () => resolve(false))
-    })
-    if (ok) return true
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  return false
-}
 
 async function startNats (): Promise<string> {
   if (spawnSync('nats-server', ['--version']).error) {

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, connect as tcpConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort, waitForPort } from '@t2s/core/util/net'
 
 export interface TestNatsServer {
   url: string
@@ -15,32 +15,6 @@ export interface TestNatsServer {
   stop: () => Promise<void>
 }
 
-export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-async function waitForPort (port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = tcpConnect(port, '127.0.0.1')
-      s.once('connect', () => { s.destroy(); resolve(true) })
-      s.once('error', () => resolve(false))
-    })
-    if (ok) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`nats-server did not listen on ${port} within ${timeoutMs} ms`)
-}
-
 /** Starts a private nats-server with JetStream on a free loopback port and a temp store. */
 export async function startNatsServer (): Promise<TestNatsServer> {
   const port = await freePort()
@@ -49,7 +23,7 @@ export async function startNatsServer (): Promise<TestNatsServer> {
   const launch = async () => {
     proc = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' })
     proc.on('error', (err) => { throw new Error(`cannot start nats-server (apt-get install -y nats-server): ${err.message}`) })
-    await waitForPort(port)
+    if (!await waitForPort(port, 10_000)) throw new Error(`nats-server did not listen on ${port} within 10 s`)
   }
   const kill = async () => {
     const p = proc

@@ -124,8 +124,8 @@ export class JobWorker {
         this.stopController.signal.addEventListener('abort', () => { void messages.close() }, { once: true })
         for await (const m of messages) {
           if (this.stopping) { m.nak(); break }
-          await sem.acquire()
-          const p = this.handle(m).finally(() => { sem.release(); this.inFlight.delete(p) })
+          const release = await sem.acquire()
+          const p = this.handle(m).finally(() => { release(); this.inFlight.delete(p) })
           this.inFlight.add(p)
         }
       } catch (err) {
@@ -284,7 +284,7 @@ export class JobWorker {
       const sem = this.jobSemaphore(job, kind)
       const controller = this.track(job.id)
       try {
-        await sem.acquire()
+        const release = await sem.acquire()
         let result
         try {
           if (controller.signal.aborted) throw new Error('aborted')
@@ -303,7 +303,7 @@ export class JobWorker {
           this.opts.log.error({ err, job: job.id, item: item.key }, 'item failed on every delivery')
           result = kind.failedItem(item, err instanceof Error ? err.message : String(err))
         } finally {
-          sem.release()
+          release()
         }
         this.commit(kind, job, item, result, m.info.deliveryCount)
       } finally {

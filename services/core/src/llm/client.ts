@@ -15,7 +15,7 @@ import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatComple
 import { DEFAULT_RETRY_POLICY, retryAfterMs, retryDelayMs, sleep, type RetryPolicy } from './backoff.js'
 import { attemptSignal } from './deadline.js'
 import { classify, isRetryableKind, LlmError, type Classified } from './errors.js'
-import { AbortableSemaphore } from './semaphore.js'
+import { Semaphore } from '../util/semaphore.js'
 
 export type LlmMessage = ChatCompletionMessageParam
 
@@ -106,7 +106,7 @@ export function createLlmClient (options: LlmClientOptions): LlmClient {
   if (!/^https?:\/\/.+\/v1$/.test(baseUrl)) throw new TypeError(`${name}: baseUrl must be an http(s) URL ending in /v1, got ${baseUrl}`)
   const timeoutMs = options.timeoutMs ?? 120_000
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retries }
-  const semaphore = new AbortableSemaphore(options.concurrency ?? 16)
+  const semaphore = new Semaphore(options.concurrency ?? 16)
   const redact = makeRedactor(options.apiKey)
   const baseFetch = options.fetch ?? globalThis.fetch
   // The SDK keeps an error body only when it is `{ error: {…} }`; vLLM's older flat form and its

@@ -1,35 +1,67 @@
-/** A FIFO counting semaphore: bounds how many async tasks run at once. */
+/**
+ * A FIFO counting semaphore whose waiters can give up: bounds how many async tasks run at
+ * once (items of a job, requests to an endpoint, creations of a resource).
+ */
 export class Semaphore {
   private active = 0
-  private readonly waiters: Array<() => void> = []
+  private readonly waiters: Array<{ grant: () => void }> = []
 
-  constructor (private limit: number) {
-    if (!(limit >= 1)) throw new RangeError('semaphore limit must be >= 1')
+  constructor (readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${limit}`)
   }
 
+  /** slots held now */
   get inUse (): number { return this.active }
-  get waiting (): number { return this.waiters.length }
+  /** callers waiting for a slot */
+  get queued (): number { return this.waiters.length }
 
-  async acquire (): Promise<void> {
+  /**
+   * Resolves with a release function once a slot is free (first come, first served).
+   * If `signal` aborts while waiting, rejects with its reason and leaves the queue at once.
+   * The release function is idempotent.
+   */
+  acquire (signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
     if (this.active < this.limit) {
       this.active++
-      return
+      return Promise.resolve(this.releaser())
     }
-    await new Promise<void>((resolve) => this.waiters.push(resolve))
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve(this.releaser())
+        }
+      }
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(waiter)
+        if (i >= 0) this.waiters.splice(i, 1)
+        reject(signal?.reason)
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.waiters.push(waiter)
+    })
   }
 
-  release (): void {
-    const next = this.waiters.shift()
-    if (next) next()
-    else this.active--
-  }
-
+  /** Runs `fn` holding a slot. */
   async run<T> (fn: () => Promise<T>): Promise<T> {
-    await this.acquire()
+    const release = await this.acquire()
     try {
       return await fn()
     } finally {
-      this.release()
+      release()
+    }
+  }
+
+  private releaser (): () => void {
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const next = this.waiters.shift()
+      // Hand the slot straight to the next waiter, so `active` never dips and lets a newcomer jump the queue.
+      if (next !== undefined) next.grant()
+      else this.active--
     }
   }
 }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { AbortableSemaphore } from '../../src/llm/semaphore.js'
+import { Semaphore } from '../../src/util/semaphore.js'
 
 test('rejects a limit below 1 or fractional', () => {
-  assert.throws(() => new AbortableSemaphore(0), RangeError)
-  assert.throws(() => new AbortableSemaphore(1.5), RangeError)
+  assert.throws(() => new Semaphore(0), RangeError)
+  assert.throws(() => new Semaphore(1.5), RangeError)
 })
 
 test('grants up to the limit, then serves waiters first come, first served', async () => {
-  const sem = new AbortableSemaphore(2)
+  const sem = new Semaphore(2)
   const a = await sem.acquire()
   const b = await sem.acquire()
   const order: string[] = []
@@ -30,7 +30,7 @@ test('grants up to the limit, then serves waiters first come, first served', asy
 })
 
 test('release is idempotent', async () => {
-  const sem = new AbortableSemaphore(1)
+  const sem = new Semaphore(1)
   const release = await sem.acquire()
   release()
   release()
@@ -41,7 +41,7 @@ test('release is idempotent', async () => {
 })
 
 test('a waiter that aborts leaves the queue at once and never takes a slot', async () => {
-  const sem = new AbortableSemaphore(1)
+  const sem = new Semaphore(1)
   const held = await sem.acquire()
   const ac = new AbortController()
   const waiting = sem.acquire(ac.signal)
