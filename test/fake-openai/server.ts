@@ -8,6 +8,7 @@
 // Each test scripts the answers (`answer`), including failures: HTTP errors, hangs, bad JSON.
 // Token counts are rough (characters / 4); nothing here is a model.
 import { randomBytes } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import type { ServerResponse } from 'node:http'
 import Fastify, { type FastifyReply } from 'fastify'
 import { goldAnswer } from './scripts.js'
@@ -147,6 +148,8 @@ export async function startFakeOpenAI (options: FakeOpenAIOptions = {}): Promise
   const calls: FakeCall[] = []
   const byStatus: Record<string, number> = {}
   const closing = new AbortController()
+  // Every request in flight listens for the server closing; hundreds at once are expected.
+  setMaxListeners(0, closing.signal)
   let answer = options.answer ?? goldAnswer
   let latencyMs = options.latencyMs ?? 0
   let inFlight = 0
