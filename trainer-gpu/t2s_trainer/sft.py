@@ -332,18 +332,14 @@ def run(cfg: SFTConfig, events: EventWriter, stop: StopSignal) -> int:
     model, _ = load_for_training(cfg, (device.index or 0) if device.type == "cuda" else "cpu", world)
     compute_dtype = torch.bfloat16 if cfg.bf16 else None
     wrapper = CausalLMWithLoss(model, cfg.loss_chunk_size, compute_dtype)
-    if world > 1 and fsdp:
-        prepared = accelerator.prepare(wrapper)
+    params = [p for p in wrapper.parameters() if p.requires_grad]
+    optimizer = _make_optimizer(cfg, params, device)
+    if world > 1:
+        # Together: FSDP2 shards the parameters in place and points the optimizer at the shards.
+        prepared, optimizer = accelerator.prepare(wrapper, optimizer)
         params = [p for p in prepared.parameters() if p.requires_grad]
-        optimizer = _make_optimizer(cfg, params, device)
-        optimizer = accelerator.prepare(optimizer)
     else:
-        params = [p for p in wrapper.parameters() if p.requires_grad]
-        optimizer = _make_optimizer(cfg, params, device)
-        if world > 1:
-            prepared, optimizer = accelerator.prepare(wrapper, optimizer)
-        else:
-            prepared = wrapper
+        prepared = wrapper
     ctx = {"accelerator": accelerator, "cfg": cfg, "fsdp": fsdp, "optimizer": optimizer, "unwrapped": model,
            "prepared": prepared}
     n_trainable = sum(p.numel() for p in params)
