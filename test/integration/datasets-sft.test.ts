@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import Database from 'better-sqlite3'
 import { sharedData, SKIP_NO_DATA } from '../helpers/shared-data.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 
@@ -130,5 +131,44 @@ describe('SFT datasets', { skip: data ? false : SKIP_NO_DATA, timeout: 240_000 }
     assert.match(d.error, /farm\/farm\.sqlite/)
     const f = await stack.gateway.inject({ url: `/v1/datasets/${res.json().id}/files/train`, headers: AUTH })
     assert.equal(f.statusCode, 409)
+  })
+
+  test('the gold screen drops broken and non-read gold SQL by reason; a rebuild reuses the verdicts until the database changes', async () => {
+    const dir = join(stack.dataDir, 'screen')
+    mkdirSync(join(dir, 'dbs', 'farm'), { recursive: true })
+    const dbFile = join(dir, 'dbs', 'farm', 'farm.sqlite')
+    copyFileSync(join(data!, 'bird-sample', 'train_databases', 'farm', 'farm.sqlite'), dbFile)
+    const alter = (sql: string) => { const db = new Database(dbFile); db.exec(sql); db.close() }
+    // Verdicts are kept by file content: unlike the shared copy other tests screen, this one is new.
+    alter('CREATE TABLE marker (x INTEGER)')
+    const qs = (JSON.parse(readFileSync(join(data!, 'bird-sample', 'train.json'), 'utf8')) as Array<{ db_id: string, SQL: string }>).filter((q) => q.db_id === 'farm').slice(0, 6)
+    qs[1] = { ...qs[1], SQL: 'SELECT no_such_column FROM farm' }
+    qs[4] = { ...qs[4], SQL: 'DELETE FROM farm' }
+    writeFileSync(join(dir, 'q.json'), JSON.stringify(qs))
+    const reg = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'farm-screen', questions: 'screen/q.json', databases: 'screen/dbs' } })
+    assert.equal(reg.statusCode, 201, reg.body)
+    const get = async (id: string) => (await stack.gateway.inject({ url: `/v1/datasets/${id}`, headers: AUTH })).json()
+
+    const first = await get(await buildAndWait({ source: 'farm-screen', kind: 'sft' }))
+    assert.deepEqual(first.counts, { questions: 6, kept: 4, dropped: 2, train: 2, test: 2 })
+    assert.deepEqual(first.dropped.map((d: { index: number, reason: string }) => [d.index, d.reason]), [[1, 'gold_error'], [4, 'gold_rejected']])
+    assert.match(first.dropped[0].detail, /no such column/)
+    assert.deepEqual(first.stats.gold_check, { executed: 6, cached: 0 })
+    const trainLines = await file(first.id, 'train')
+    assert.ok(trainLines.every((l) => !l.includes('no_such_column') && !l.includes('DELETE')))
+
+    const rebuilt = await get(await buildAndWait({ source: 'farm-screen', kind: 'sft', seed: 7 }))
+    assert.deepEqual(rebuilt.stats.gold_check, { executed: 0, cached: 6 })
+    assert.deepEqual(rebuilt.dropped, first.dropped)
+
+    // A changed database file is a different database: every gold runs again.
+    alter('CREATE TABLE extra (x INTEGER)')
+    const changed = await get(await buildAndWait({ source: 'farm-screen', kind: 'sft' }))
+    assert.deepEqual(changed.stats.gold_check, { executed: 6, cached: 0 })
+    assert.deepEqual(changed.dropped, first.dropped)
+
+    const kept = await get(await buildAndWait({ source: 'farm-screen', kind: 'sft', gold_check: 'keep' }))
+    assert.equal(kept.counts.kept, 6)
+    assert.equal(kept.stats.gold_check, undefined)
   })
 })

@@ -13,6 +13,7 @@ import { ExecuteSqlBodySchema, type ExecuteSqlBody } from '@t2s/core/contracts/s
 import { DATASET_VERBS, SftDatasetBodySchema } from '@t2s/core/contracts/datasets'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
 import { DatasetRecords } from '@t2s/core/datasets/records'
+import { GoldChecks } from './datasets/gold-checks.js'
 import { SftDatasets } from './datasets/service.js'
 import { SFT_JOB_KIND, sftDatasetJob } from './datasets/sft-job.js'
 import { executeSql } from './sql/execute.js'
@@ -48,7 +49,7 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
   const datasets = new SftDatasets(records, sources)
   const kinds: JobKind[] = [
     downloadJob({ sources, dataDir: deps.dataDir }),
-    sftDatasetJob({ sources, datasets: records, sandbox: deps.sandbox, dataDir: deps.dataDir, goldTimeoutMs: deps.goldTimeoutMs ?? 30_000 })
+    sftDatasetJob({ sources, datasets: records, sandbox: deps.sandbox, dataDir: deps.dataDir, goldTimeoutMs: deps.goldTimeoutMs ?? 30_000, goldChecks: new GoldChecks(deps.db) })
   ]
   const worker = new JobWorker({ nc: deps.nc, store: deps.jobs, service: 'dataset', db: deps.db, log: deps.log, kinds })
   const service = await serveEndpoints(deps.nc, { name: 'dataset', version: '0.1.0', description: 'Benchmark sources and SFT datasets', log: deps.log }, {

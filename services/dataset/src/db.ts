@@ -27,7 +27,15 @@ const MIGRATIONS = [
     difficulty TEXT,
     PRIMARY KEY (source_id, idx)
   );`,
-  datasetRecordsTable('datasets')
+  datasetRecordsTable('datasets'),
+  `CREATE TABLE gold_checks (
+    db_sha256 TEXT NOT NULL,
+    sql_sha256 TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    checked_at TEXT NOT NULL,
+    PRIMARY KEY (db_sha256, sql_sha256)
+  );`
 ]
 
 export const openDatasetDb = (file: string): StateDb => openStateDb(file, MIGRATIONS)

@@ -1,8 +1,8 @@
 import { deserialize, serialize } from 'node:v8'
 import type { ExecResult, SqlValue } from '@t2s/core/sql/sandbox'
-import { CRASHED, OUT_OF_MEMORY, QUEUE_FULL, QUEUE_WAIT, SANDBOX_CLOSED, START_FAILED } from '@t2s/core/sql/messages'
+import { SANDBOX_FAILURES } from '@t2s/core/sql/messages'
 import type { StateDb } from '@t2s/core/state-db'
-import { textSha256 } from './digest.js'
+import { textSha256 } from '@t2s/core/util/digest'
 
 export interface GoldResult {
   status: ExecResult['status']
@@ -11,9 +11,6 @@ export interface GoldResult {
   truncated: boolean
   elapsedMs: number
 }
-
-// Failures of the sandbox itself say nothing about the query: never cached.
-const TRANSIENT = new Set([CRASHED, OUT_OF_MEMORY, QUEUE_FULL, QUEUE_WAIT, SANDBOX_CLOSED, START_FAILED])
 
 const MEMORY_ENTRIES = 4096
 const MEMORY_MAX_ROWS = 1000
@@ -70,7 +67,7 @@ export class GoldCache {
 
   /** Stores a fresh gold result unless it is a failure of the sandbox rather than of the query. */
   put (dbSha: string, sql: string, result: ExecResult, limitMs: number): void {
-    if (result.status === 'error' && TRANSIENT.has(result.error ?? '')) return
+    if (result.status === 'error' && SANDBOX_FAILURES.has(result.error ?? '')) return
     const rows = result.status === 'ok' ? serialize(result.rows) : null
     this.memory.delete(`${dbSha}:${sql}`)
     this.insert.run(dbSha, textSha256(sql), result.status, result.error ?? null, rows, result.truncated ? 1 : 0, result.elapsed_ms, limitMs, new Date().toISOString())

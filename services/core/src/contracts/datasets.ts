@@ -90,7 +90,7 @@ export const DatasetSchema = Type.Object({
     detail: Type.Optional(Type.String())
   }, { additionalProperties: false }), { description: 'Questions left out, with the reason' }),
   token_stats: Type.Union([Type.Object({ train: SplitStats, test: SplitStats, budget: Type.Optional(Type.Integer()), over_budget: Type.Optional(Type.Integer()) }, { additionalProperties: false }), Type.Null()]),
-  stats: Type.Record(Type.String(), Type.Unknown(), { description: 'Kind-specific counters (cot: teacher calls, tokens, cache hits, dropped by reason)' }),
+  stats: Type.Record(Type.String(), Type.Unknown(), { description: 'Kind-specific counters (sft: gold_check {executed, cached} and over-budget examples; cot: teacher calls, tokens, cache hits, dropped by reason)' }),
   files: Type.Record(Type.String(), Type.Object({ lines: Type.Integer(), bytes: Type.Integer(), sha256: Type.String() }, { additionalProperties: false })),
   manifest: Type.Record(Type.String(), Type.Unknown(), { description: 'What produced it: source digest, options, prompt and code version' }),
   error: Type.Union([Type.String(), Type.Null()]),

@@ -9,3 +9,9 @@ export const START_FAILED = 'SQL sandbox processes fail to start'
 export const CRASHED = 'the SQL sandbox process running the query crashed'
 export const OUT_OF_MEMORY = 'the query exceeded the SQL sandbox memory limit'
 export const TIMED_OUT = 'the query exceeded its time limit'
+
+/**
+ * Errors of the sandbox itself rather than verdicts on the query: a result carrying one
+ * says nothing lasting about the SQL, so no cache keeps it.
+ */
+export const SANDBOX_FAILURES: ReadonlySet<string> = new Set([CRASHED, OUT_OF_MEMORY, QUEUE_FULL, QUEUE_WAIT, SANDBOX_CLOSED, START_FAILED])

@@ -10,8 +10,10 @@ import type { JobContext, SingleJobKind } from '@t2s/core/jobs/kinds'
 import { PromptBuilder, toRecipeJsonl } from '@t2s/core/prompts/index'
 import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
+import { fileSha256 } from '@t2s/core/util/digest'
 import { codeVersion } from '@t2s/core/version'
 import type { SourceRegistry } from '../sources/registry.js'
+import type { GoldChecks, GoldVerdict } from './gold-checks.js'
 import type { DatasetRecords } from '@t2s/core/datasets/records'
 
 /** The job kind that builds an SFT dataset's files. */
@@ -26,6 +28,7 @@ export interface SftJobDeps {
   dataDir: string
   /** Per-gold deadline, as the official scorer's 30 s. */
   goldTimeoutMs: number
+  goldChecks: GoldChecks
 }
 
 interface Dropped { index: number, question_id: number | null, db_id: string, reason: string, detail?: string }
@@ -46,7 +49,8 @@ export function sftDatasetJob (deps: SftJobDeps): SingleJobKind {
       checkDatabaseFiles(src.databases_path, questions)
       await ctx.progress(0, questions.length)
 
-      const dropped = p.gold_check === 'drop' ? await screenGolds(ctx, deps, src.databases_path, questions) : []
+      const screen = p.gold_check === 'drop' ? await screenGolds(ctx, deps, src.databases_path, questions) : null
+      const dropped = screen?.dropped ?? []
       const droppedIdx = new Set(dropped.map((d) => d.index))
       const kept = questions.filter((q) => !droppedIdx.has(q.index))
       if (ctx.signal.aborted) throw new Error('cancelled')
@@ -71,8 +75,11 @@ export function sftDatasetJob (deps: SftJobDeps): SingleJobKind {
           test: tokenStats(split.test.map((e) => e.tokens)),
           ...(budget ? { budget: budget.limit, over_budget: budget.overCount } : {})
         },
-        // Over-budget examples are reported by question index, worst first, never cut.
-        stats: budget ? { over_budget_examples: budget.over.slice(0, 100) } : {},
+        stats: {
+          ...(screen ? { gold_check: screen.stats } : {}),
+          // Over-budget examples are reported by question index, worst first, never cut.
+          ...(budget ? { over_budget_examples: budget.over.slice(0, 100) } : {})
+        },
         files,
         manifest: {
           source: { id: src.id, name: src.name, questions_sha256: src.questions_sha256 },
@@ -96,17 +103,43 @@ function checkDatabaseFiles (databasesPath: string, questions: Question[]): void
   }
 }
 
-/** Runs every gold SQL in the sandbox; the ones that fail, are refused or time out are dropped. */
-async function screenGolds (ctx: JobContext, deps: SftJobDeps, databasesPath: string, questions: Question[]): Promise<Dropped[]> {
+/** How the gold screen got its verdicts: run in the sandbox, or known from an earlier build. */
+export interface GoldScreenStats { executed: number, cached: number }
+
+/**
+ * Runs every gold SQL in the sandbox, unless its verdict on this very database file is
+ * known; the ones that fail, are refused or time out are dropped.
+ */
+async function screenGolds (ctx: JobContext, deps: SftJobDeps, databasesPath: string, questions: Question[]): Promise<{ dropped: Dropped[], stats: GoldScreenStats }> {
+  const dbSha = new Map<string, string>()
+  for (const dbId of new Set(questions.map((q) => q.db_id))) {
+    try {
+      dbSha.set(dbId, await fileSha256(databaseFile(databasesPath, dbId)))
+    } catch {
+      throw new JobFailure(`database file ${dbId}/${dbId}.sqlite of the source cannot be read`)
+    }
+  }
   const dropped: Dropped[] = []
+  const stats: GoldScreenStats = { executed: 0, cached: 0 }
   let done = 0
   let next = 0
   let lastReport = Date.now()
   const worker = async () => {
     while (next < questions.length && !ctx.signal.aborted) {
       const q = questions[next++]
-      const r = await deps.sandbox.execute(databaseFile(databasesPath, q.db_id), q.sql, { timeoutMs: deps.goldTimeoutMs, maxRows: 100_000 })
-      if (r.status !== 'ok') dropped.push({ index: q.index, question_id: q.question_id, db_id: q.db_id, reason: `gold_${r.status === 'rejected' ? 'rejected' : r.status}`, detail: r.error })
+      const sha = dbSha.get(q.db_id)!
+      let verdict: GoldVerdict | undefined = deps.goldChecks.get(sha, q.sql)
+      if (verdict === undefined) {
+        const r = await deps.sandbox.execute(databaseFile(databasesPath, q.db_id), q.sql, { timeoutMs: deps.goldTimeoutMs, maxRows: 100_000 })
+        deps.goldChecks.put(sha, q.sql, r)
+        verdict = { status: r.status, error: r.error ?? null }
+        stats.executed++
+      } else {
+        stats.cached++
+      }
+      if (verdict.status !== 'ok') {
+        dropped.push({ index: q.index, question_id: q.question_id, db_id: q.db_id, reason: `gold_${verdict.status === 'rejected' ? 'rejected' : verdict.status}`, detail: verdict.error ?? undefined })
+      }
       done++
       if (Date.now() - lastReport > 500) {
         lastReport = Date.now()
@@ -115,5 +148,5 @@ async function screenGolds (ctx: JobContext, deps: SftJobDeps, databasesPath: st
     }
   }
   await Promise.all(Array.from({ length: deps.sandbox.stats().size * 2 }, worker))
-  return dropped.sort((a, b) => a.index - b.index)
+  return { dropped: dropped.sort((a, b) => a.index - b.index), stats }
 }
