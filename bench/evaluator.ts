@@ -75,7 +75,7 @@ function plainLoop (): number {
 async function benchA (): Promise<void> {
   const stack = await startStack(['dataset', 'evaluator'], { T2S_SOURCE_ROOTS: data!, LOG_LEVEL: 'warn' })
   try {
-    await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'dev', questions: devJson, databases: dbRoot } })
+    await stack.registerSource('dev', devJson, dbRoot)
     const predictions = Object.fromEntries(questions.map((q, i) => [String(i), `${q.SQL}${SEP}${q.db_id}`]))
     plainLoop()
     const plain = Math.min(plainLoop(), plainLoop(), plainLoop())
@@ -125,7 +125,7 @@ async function benchB (): Promise<void> {
   })
   const stack = await startStack(['dataset', 'evaluator'], { T2S_SOURCE_ROOTS: data!, LOG_LEVEL: 'warn', STUDENT_BASE_URL: fake.url })
   try {
-    await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'dev', questions: devJson, databases: dbRoot } })
+    await stack.registerSource('dev', devJson, dbRoot)
     console.log('\n(b) served model, fake server at 200 ms per answer, 714 questions')
     console.log('| concurrency | wall s | questions/s | ideal (c / 0.2 s) | share of ideal | item ms p50 / p95 | EX | bare client + fake, requests/s |')
     console.log('|---|---|---|---|---|---|---|---|')

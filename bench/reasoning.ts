@@ -75,8 +75,7 @@ function lastItemTime (): { forJob: (jobId: string) => void, done: Promise<numbe
 }
 
 try {
-  const reg = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'dev', questions: 'bird-sample/dev.json', databases: 'bird-sample/dev_databases' } })
-  if (reg.statusCode !== 201) throw new Error(reg.body)
+  await stack.registerSource('dev', 'bird-sample/dev.json', 'bird-sample/dev_databases')
   for (const c of levels) {
     const watch = lastItemTime()
     const pid = stack.procs.get('reasoning')!.child.pid!

@@ -30,8 +30,7 @@ try {
       return { ...q, SQL: `/* n=${n} copy ${Math.floor(i / base.length)} */ ${q.SQL}` }
     })
     writeFileSync(join(stack.dataDir, `train-${n}.json`), JSON.stringify(questions))
-    const reg = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: `train-${n}`, questions: `train-${n}.json`, databases: join(data, 'bird-sample', 'train_databases') } })
-    if (reg.statusCode !== 201) throw new Error(reg.body)
+    await stack.registerSource(`train-${n}`, `train-${n}.json`, join(data, 'bird-sample', 'train_databases'))
     for (const [goldCheck, label] of [['keep', 'keep'], ['drop', 'drop'], ['drop', 'drop, rebuild']]) {
       // A fresh process per build, so its peak RSS belongs to this build alone.
       await stack.procs.get('dataset')!.kill('SIGTERM')

@@ -25,6 +25,8 @@ export interface Stack {
   /** (Re)starts a service process with the stack's environment plus `extra`. */
   startService: (name: string, extra?: Record<string, string>) => Promise<Proc>
   waitJob: (id: string, timeoutMs?: number) => Promise<any>
+  /** POST /v1/sources; throws with the answer unless it is 201. Returns the source. */
+  registerSource: (name: string, questions: string, databases: string) => Promise<any>
   stop: () => Promise<void>
 }
 
@@ -62,6 +64,11 @@ export async function startStack (services: string[], env: Record<string, string
       const j = await jobs.get(id)
       return j && ['succeeded', 'failed', 'cancelled'].includes(j.status) ? j : null
     }, timeoutMs),
+    registerSource: async (name, questions, databases) => {
+      const res = await gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name, questions, databases } })
+      if (res.statusCode !== 201) throw new Error(`registering source ${name}: ${res.statusCode} ${res.body}`)
+      return res.json()
+    },
     stop: async () => {
       await gateway.close()
       for (const p of procs.values()) await p.kill('SIGKILL')

@@ -59,8 +59,7 @@ describe('SFT datasets', { skip: data ? false : SKIP_NO_DATA, timeout: 240_000 }
 
   before(async () => {
     stack = await startStack(['dataset'], { T2S_SOURCE_ROOTS: data! })
-    const res = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'train', questions: 'bird-sample/train.json', databases: 'bird-sample/train_databases' } })
-    assert.equal(res.statusCode, 201, res.body)
+    await stack.registerSource('train', 'bird-sample/train.json', 'bird-sample/train_databases')
   })
   after(async () => { await stack?.stop() })
 
@@ -119,8 +118,7 @@ describe('SFT datasets', { skip: data ? false : SKIP_NO_DATA, timeout: 240_000 }
     copyFileSync(join(data!, 'bird-sample', 'train_databases', 'farm', 'farm.sqlite'), join(dir, 'dbs', 'farm', 'farm.sqlite'))
     const qs = (JSON.parse((await import('node:fs')).readFileSync(join(data!, 'bird-sample', 'train.json'), 'utf8')) as Array<{ db_id: string }>).filter((q) => q.db_id === 'farm')
     ;(await import('node:fs')).writeFileSync(join(dir, 'q.json'), JSON.stringify(qs))
-    const reg = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'farm-copy', questions: 'copy/q.json', databases: 'copy/dbs' } })
-    assert.equal(reg.statusCode, 201, reg.body)
+    await stack.registerSource('farm-copy', 'copy/q.json', 'copy/dbs')
     rmSync(join(dir, 'dbs', 'farm', 'farm.sqlite'))
     const res = await build({ source: 'farm-copy', kind: 'sft' })
     const job = await stack.waitJob(res.json().job_id)
@@ -145,8 +143,7 @@ describe('SFT datasets', { skip: data ? false : SKIP_NO_DATA, timeout: 240_000 }
     qs[1] = { ...qs[1], SQL: 'SELECT no_such_column FROM farm' }
     qs[4] = { ...qs[4], SQL: 'DELETE FROM farm' }
     writeFileSync(join(dir, 'q.json'), JSON.stringify(qs))
-    const reg = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'farm-screen', questions: 'screen/q.json', databases: 'screen/dbs' } })
-    assert.equal(reg.statusCode, 201, reg.body)
+    await stack.registerSource('farm-screen', 'screen/q.json', 'screen/dbs')
     const get = async (id: string) => (await stack.gateway.inject({ url: `/v1/datasets/${id}`, headers: AUTH })).json()
 
     const first = await get(await buildAndWait({ source: 'farm-screen', kind: 'sft' }))

@@ -160,8 +160,7 @@ describe('hard cases: the same verdicts as the official algorithm in Python', { 
     db.close()
     const questions = CASES.map(([gold], i) => ({ question_id: i, db_id: 'hard', question: `case ${i}`, evidence: '', SQL: gold, difficulty: DIFFICULTIES[i % 3] }))
     writeFileSync(join(dir, 'questions.json'), JSON.stringify(questions))
-    const res = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'hard', questions: 'hard/questions.json', databases: 'hard/db' } })
-    assert.equal(res.statusCode, 201, res.body)
+    await stack.registerSource('hard', 'hard/questions.json', 'hard/db')
   })
   after(async () => { await stack?.stop() })
 
@@ -216,8 +215,7 @@ describe('hard cases: the same verdicts as the official algorithm in Python', { 
     // Python's sqlite3 refuses the stacked one too; it credits the others.
     assert.deepEqual((JSON.parse(py.stdout) as Array<{ ex: number }>).map((o) => o.ex), [1, 1, 1, 0])
     writeFileSync(join(dir, 'deviations.json'), JSON.stringify(DEVIATIONS.map(([gold], i) => ({ question_id: i, db_id: 'hard', question: `deviation ${i}`, SQL: gold, difficulty: 'simple' }))))
-    const src = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'deviations', questions: 'hard/deviations.json', databases: 'hard/db' } })
-    assert.equal(src.statusCode, 201, src.body)
+    await stack.registerSource('deviations', 'hard/deviations.json', 'hard/db')
     const predictions = DEVIATIONS.map(([, sql], i) => ({ question_id: i, sql }))
     const res = await stack.gateway.inject({ method: 'POST', url: '/v1/evaluations', headers: AUTH, payload: { source: 'deviations', predictions, timeout_s: TIMEOUT_S } })
     assert.equal(res.statusCode, 202, res.body)

@@ -26,8 +26,7 @@ describe('CoT jobs survive SIGKILL and stop on cancel', { skip: data ? false : S
       // Items held by the killed process come back after 5 s instead of 30.
       REASONING_ACK_WAIT_S: '5'
     })
-    const res = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'train', questions: 'bird-sample/train.json', databases: 'bird-sample/train_databases' } })
-    assert.equal(res.statusCode, 201, res.body)
+    await stack.registerSource('train', 'bird-sample/train.json', 'bird-sample/train_databases')
   })
   after(async () => {
     await stack?.stop()

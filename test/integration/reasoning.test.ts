@@ -49,8 +49,7 @@ describe('CoT datasets: gateway → reasoning service → fake teacher', { skip:
       TEACHER_MODEL: 'teacher',
       TEACHER_RETRIES: '2'
     })
-    const res = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'train', questions: 'bird-sample/train.json', databases: 'bird-sample/train_databases' } })
-    assert.equal(res.statusCode, 201, res.body)
+    await stack.registerSource('train', 'bird-sample/train.json', 'bird-sample/train_databases')
   })
   after(async () => {
     await stack?.stop()

@@ -21,8 +21,7 @@ describe('POST /v1/sql/execute through the sandbox', { skip: data ? false : SKIP
 
   before(async () => {
     stack = await startStack(['dataset'], { T2S_SOURCE_ROOTS: data! })
-    const res = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'dev', questions: 'bird-sample/dev.json', databases: 'bird-sample/dev_databases' } })
-    assert.equal(res.statusCode, 201, res.body)
+    await stack.registerSource('dev', 'bird-sample/dev.json', 'bird-sample/dev_databases')
   })
   after(async () => { await stack?.stop() })
 

@@ -17,8 +17,7 @@ describe('training on a dataset built by the dataset service', { skip: data ? fa
   after(async () => { await stack?.stop() })
 
   test('the train split of an SFT dataset is what the trainer reads', async () => {
-    const src = await stack.gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name: 'train', questions: 'bird-sample/train.json', databases: 'bird-sample/train_databases' } })
-    assert.equal(src.statusCode, 201, src.body)
+    await stack.registerSource('train', 'bird-sample/train.json', 'bird-sample/train_databases')
     const ds = await stack.gateway.inject({ method: 'POST', url: '/v1/datasets', headers: AUTH, payload: { source: 'train', kind: 'sft', limit: 24, gold_check: 'keep' } })
     assert.equal(ds.statusCode, 202, ds.body)
     assert.equal((await stack.waitJob(ds.json().job_id, 120_000)).status, 'succeeded')
