@@ -14,19 +14,10 @@ const data = sharedData()
  * the reference the suite's SFT files must equal as a multiset of parsed JSON lines.
  */
 const RECIPE_SFT = String.raw`
-import json, sqlite3, sys
-questions, db_root = sys.argv[1], sys.argv[2]
-def generate_schema_prompt(db_path):
-    conn = sqlite3.connect('file:' + db_path + '?mode=ro', uri=True)
-    cursor = conn.cursor()
-    cursor.execute("SELECT name FROM sqlite_master WHERE type='table'")
-    schemas = {}
-    for table in cursor.fetchall():
-        if table == "sqlite_sequence":  # the recipe's check: a tuple never equals a str
-            continue
-        cursor.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name='{}';".format(table[0]))
-        schemas[table[0]] = cursor.fetchone()[0]
-    return "-- DB Schema: " + "\n\n".join(schemas.values())
+import json, sys
+questions, db_root, reference_dir = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, reference_dir)
+from recipe_schema import generate_schema_prompt  # the tests' rendition of seed-recipe §2.1
 system = "You are a text to SQL query translator. Using the SQLite DB Schema and the External Knowledge, translate the following text question into a SQLite SQL select statement."
 out = []
 for item in json.load(open(questions)):
@@ -35,6 +26,8 @@ for item in json.load(open(questions)):
     out.append({"messages": [{"content": system, "role": "system"}, {"content": user, "role": "user"}, {"content": item["SQL"], "role": "assistant"}]})
 print(json.dumps(out))
 `
+
+const REFERENCE_DIR = join(import.meta.dirname, '..', '..', 'services', 'core', 'test', 'prompts')
 
 const canonical = (lines: string[]) => lines.map((l) => JSON.stringify(JSON.parse(l))).sort()
 
@@ -78,7 +71,7 @@ describe('SFT datasets', { skip: data ? false : SKIP_NO_DATA, timeout: 240_000 }
     assert.equal(train.length, 256)
     assert.equal(train[0].slice(0, 24), '{"messages":[{"content":')
 
-    const py = spawnSync('python3', ['-c', RECIPE_SFT, join(data!, 'bird-sample', 'train.json'), join(data!, 'bird-sample', 'train_databases')], { encoding: 'utf8', maxBuffer: 64 << 20 })
+    const py = spawnSync('python3', ['-B', '-c', RECIPE_SFT, join(data!, 'bird-sample', 'train.json'), join(data!, 'bird-sample', 'train_databases'), REFERENCE_DIR], { encoding: 'utf8', maxBuffer: 64 << 20 })
     assert.equal(py.status, 0, py.stderr)
     const reference = (JSON.parse(py.stdout) as object[]).map((o) => JSON.stringify(o))
     assert.deepEqual(canonical([...train, ...test]), canonical(reference))
