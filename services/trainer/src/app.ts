@@ -90,19 +90,25 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
     }
   }
 
+  // What the full view and the list's summary share, from the row and its job record.
+  const identity = (row: TrainingRow, job: JobRecord | null) => ({
+    id: row.id,
+    job_id: row.job_id,
+    status: job?.status ?? 'queued',
+    adapter_name: row.adapter_name,
+    dataset: row.dataset,
+    base_model: row.base_model,
+    method: row.method
+  })
+  const finishedAt = (job: JobRecord | null) => job && TERMINAL_STATUSES.includes(job.status) ? job.finished_at : null
+
   const view = async (row: TrainingRow): Promise<TrainingJob> => {
     const job = await deps.jobs.get(row.job_id)
     const throughput = repo.throughput(row.id)
     const info = JSON.parse(row.run_info) as Record<string, unknown>
     const points = repo.points(row.id)
     return {
-      id: row.id,
-      job_id: row.job_id,
-      status: job?.status ?? 'queued',
-      adapter_name: row.adapter_name,
-      dataset: row.dataset,
-      base_model: row.base_model,
-      method: row.method,
+      ...identity(row, job),
       hyperparameters: JSON.parse(row.hyperparameters),
       config: JSON.parse(row.config),
       progress: { step: row.step, total_steps: row.total_steps, epoch: row.epoch },
@@ -115,23 +121,17 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
       error: job?.error ?? null,
       created_at: row.created_at,
       started_at: job?.started_at ?? null,
-      finished_at: job && TERMINAL_STATUSES.includes(job.status) ? job.finished_at : null
+      finished_at: finishedAt(job)
     }
   }
 
   const summary = (row: TrainingRow, job: JobRecord | null) => ({
-    id: row.id,
-    job_id: row.job_id,
-    status: job?.status ?? 'queued',
-    adapter_name: row.adapter_name,
-    dataset: row.dataset,
-    base_model: row.base_model,
-    method: row.method,
+    ...identity(row, job),
     step: row.step,
     total_steps: row.total_steps,
     last_loss: repo.lastLoss(row.id),
     created_at: row.created_at,
-    finished_at: job?.finished_at ?? null
+    finished_at: finishedAt(job)
   })
 
   const service = await serveEndpoints(deps.nc, { name: 'trainer', version: '0.1.0', description: 'Training jobs: runs trainer-gpu, keeps the loss series, publishes adapters', log: deps.log }, {
