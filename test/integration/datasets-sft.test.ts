@@ -149,6 +149,8 @@ describe('SFT datasets', { skip: data ? false : SKIP_NO_DATA, timeout: 240_000 }
 
     const rebuilt = await get(await buildAndWait({ source: 'farm-screen', kind: 'sft', seed: 7 }))
     assert.deepEqual(rebuilt.stats.gold_check, { executed: 0, cached: 6 })
+    const sse = await stack.gateway.inject({ url: `/v1/jobs/${rebuilt.job_id}/events`, headers: AUTH })
+    assert.match(sse.body, /gold screen: 0 gold queries run, 6 verdicts known from earlier builds, 2 dropped/)
     assert.deepEqual(rebuilt.dropped, first.dropped)
 
     // A changed database file is a different database: every gold runs again.

@@ -111,8 +111,11 @@ export interface GoldScreenStats { executed: number, cached: number }
  * known; the ones that fail, are refused or time out are dropped.
  */
 async function screenGolds (ctx: JobContext, deps: SftJobDeps, databasesPath: string, questions: Question[]): Promise<{ dropped: Dropped[], stats: GoldScreenStats }> {
+  const dbIds = [...new Set(questions.map((q) => q.db_id))]
+  // BIRD's database files reach gigabytes: say what the wait before the first query is.
+  await ctx.event('log', { message: `gold screen: reading the digests of ${dbIds.length} database files` })
   const dbSha = new Map<string, string>()
-  for (const dbId of new Set(questions.map((q) => q.db_id))) {
+  for (const dbId of dbIds) {
     try {
       dbSha.set(dbId, await fileSha256(databaseFile(databasesPath, dbId)))
     } catch {
@@ -148,5 +151,6 @@ async function screenGolds (ctx: JobContext, deps: SftJobDeps, databasesPath: st
     }
   }
   await Promise.all(Array.from({ length: deps.sandbox.stats().size * 2 }, worker))
+  await ctx.event('log', { message: `gold screen: ${stats.executed} gold queries run, ${stats.cached} verdicts known from earlier builds, ${dropped.length} dropped` })
   return { dropped: dropped.sort((a, b) => a.index - b.index), stats }
 }
