@@ -193,7 +193,8 @@ test('abort during a backoff wait ends the call at once', async (t) => {
   const abortedAt = Date.now()
   ac.abort()
   await assert.rejects(call, isLlmError('aborted', (err) => assert.equal(err.attempts, 1)))
-  assert.ok(Date.now() - abortedAt < 100)
+  // The backoff would last 5 s; the bound leaves room for a loaded CI machine.
+  assert.ok(Date.now() - abortedAt < 2000, `took ${Date.now() - abortedAt} ms`)
 })
 
 test('an already aborted signal sends nothing', async (t) => {
