@@ -133,16 +133,6 @@ class SFTConfig:
             raise ConfigError("save_steps must be >= 0 and save_total_limit >= 1")
         return self
 
-    def grad_accumulation(self, world_size: int) -> int:
-        """Micro-steps per optimizer step so that global_batch_size stays fixed whatever the GPU count."""
-        per_step = self.per_device_batch_size * world_size
-        if self.global_batch_size % per_step:
-            raise ConfigError(
-                f"global_batch_size {self.global_batch_size} is not a multiple of per_device_batch_size "
-                f"{self.per_device_batch_size} x {world_size} GPU(s)"
-            )
-        return self.global_batch_size // per_step
-
 
 @dataclass
 class MergeConfig:

@@ -226,7 +226,10 @@ class DataPlan:
 
     def __post_init__(self):
         if self.global_batch_size % (self.per_device_batch_size * self.world_size):
-            raise ConfigError("global_batch_size must be a multiple of per_device_batch_size x world size")
+            raise ConfigError(
+                f"global_batch_size {self.global_batch_size} is not a multiple of per_device_batch_size "
+                f"{self.per_device_batch_size} x {self.world_size} GPU(s)"
+            )
 
     @property
     def grad_accumulation(self) -> int:

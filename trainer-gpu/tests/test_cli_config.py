@@ -17,6 +17,7 @@ from t2s_trainer.config import (
     make_config,
     parse_bool,
 )
+from t2s_trainer.data import DataPlan
 
 
 def run_cli(*args, timeout=120):
@@ -114,9 +115,14 @@ def test_bad_settings_are_config_errors(values, message):
 def test_global_batch_is_kept_across_gpu_counts():
     cfg = make_config(SFTConfig, {"model": "m", "train_files": ["a"], "output_dir": "o", "global_batch_size": 16,
                                   "per_device_batch_size": 2})
-    assert [cfg.grad_accumulation(w) for w in (1, 2, 4, 8)] == [8, 4, 2, 1]
-    with pytest.raises(ConfigError):
-        cfg.grad_accumulation(3)
+
+    def plan(world):  # built as sft.py builds it
+        return DataPlan(100, cfg.global_batch_size, cfg.per_device_batch_size, world, cfg.seed, cfg.num_epochs,
+                        cfg.max_steps)
+
+    assert [plan(w).grad_accumulation for w in (1, 2, 4, 8)] == [8, 4, 2, 1]
+    with pytest.raises(ConfigError, match=r"global_batch_size 16 is not a multiple of per_device_batch_size 2 x 3 GPU"):
+        plan(3)
 
 
 def test_bool_parsing():
