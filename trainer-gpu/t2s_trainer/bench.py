@@ -86,6 +86,7 @@ def run(cfg: BenchConfig) -> dict:
         enable_gradient_checkpointing,
         matmul_params,
         step_flops,
+        unwrap_peft,
     )
     from .sft import train_step
 
@@ -113,7 +114,7 @@ def run(cfg: BenchConfig) -> dict:
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=2e-4 if cfg.method == "lora" else 5e-6, fused=cuda)
     mp = matmul_params(model)
-    lm = model.get_base_model() if hasattr(model, "get_base_model") else model
+    lm = unwrap_peft(model)
     c = lm.config
     build_s = time.perf_counter() - t_build
 

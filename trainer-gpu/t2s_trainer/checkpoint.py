@@ -1,11 +1,11 @@
 """Atomic checkpoint folders (pure Python; the torch state itself is written by sft.py).
 
-A checkpoint is written into `output_dir/.tmp-checkpoint-<step>-<pid>`, every file fsynced, `trainer_state.json`
-last, then renamed to `output_dir/checkpoint-<step>` (rename is atomic within a filesystem) and the
-parent folder fsynced. Only folders named `checkpoint-<digits>` that contain `trainer_state.json` count as
-complete, so a process killed while saving leaves at worst a `.tmp-*` folder, which is ignored and
-removed on the next start. Old checkpoints are first renamed to `.trash-*` and then deleted, so a
-half-deleted folder never looks complete either.
+A checkpoint is written into `output_dir/.tmp-checkpoint-<step>` (no pid in the name: all ranks write into
+it), every file fsynced, `trainer_state.json` last, then renamed to `output_dir/checkpoint-<step>` (rename is
+atomic within a filesystem) and the parent folder fsynced. Only folders named `checkpoint-<digits>` that
+contain `trainer_state.json` count as complete, so a process killed while saving leaves at worst a `.tmp-*`
+folder, which is ignored and removed on the next start. Old checkpoints are first renamed to `.trash-*` and
+then deleted, so a half-deleted folder never looks complete either.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import sys
 import time
 import traceback
 
-from .checkpoint import commit_dir, write_manifest
+from .checkpoint import commit_dir, tmp_dir, write_manifest
 from .config import ConfigError, MergeConfig
 from .events import format_event
 
@@ -61,7 +61,7 @@ def run(cfg: MergeConfig) -> str:
     out = os.path.abspath(cfg.output_dir)
     parent = os.path.dirname(out)
     os.makedirs(parent, exist_ok=True)
-    tmp = os.path.join(parent, f".tmp-{os.path.basename(out)}-{os.getpid()}")
+    tmp = tmp_dir(parent, os.path.basename(out))
     model.save_pretrained(tmp, safe_serialization=True, max_shard_size=cfg.max_shard_size)
     tokenizer.save_pretrained(tmp)
     write_manifest(tmp, {"kind": "merged", "base_model": base, "adapter": os.path.abspath(cfg.adapter),

@@ -18,6 +18,11 @@ from torch import nn
 from .config import require_bitsandbytes
 
 
+def unwrap_peft(model: nn.Module) -> nn.Module:
+    """The causal LM itself: a PEFT model's base model, else the model unchanged."""
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Fused lm_head + cross-entropy
 
@@ -81,7 +86,7 @@ class CausalLMWithLoss(nn.Module):
         self.compute_dtype = compute_dtype  # bf16 under autocast; None = the lm_head weight's dtype
 
     def causal_lm(self) -> nn.Module:
-        return self.model.get_base_model() if hasattr(self.model, "get_base_model") else self.model
+        return unwrap_peft(self.model)
 
     def forward(self, input_ids, position_ids, target_index, target_ids, attention_mask=None):
         lm = self.causal_lm()
@@ -134,7 +139,7 @@ def compile_layers(model: nn.Module) -> int:
     """torch.compile each decoder layer in place (same code for every layer: one graph, reused)."""
     import torch._dynamo
 
-    lm = model.get_base_model() if hasattr(model, "get_base_model") else model
+    lm = unwrap_peft(model)
     layers = lm.model.layers
     torch._dynamo.config.cache_size_limit = max(torch._dynamo.config.cache_size_limit, 4 * len(layers))
     torch._dynamo.config.accumulated_cache_size_limit = max(
@@ -146,7 +151,7 @@ def compile_layers(model: nn.Module) -> int:
 
 
 def load_for_training(cfg, device, world_size: int = 1):
-    """The model to train, per cfg.method. Returns (model, trainable parameter list)."""
+    """The model to train, per cfg.method."""
     from transformers import AutoModelForCausalLM
 
     autocast = cfg.bf16
@@ -185,7 +190,7 @@ def load_for_training(cfg, device, world_size: int = 1):
     if cfg.compile:
         compile_layers(model)
     model.train()
-    return model, [p for p in model.parameters() if p.requires_grad]
+    return model
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -195,7 +200,7 @@ def load_for_training(cfg, device, world_size: int = 1):
 def matmul_params(model: nn.Module) -> dict:
     """Weights of every nn.Linear (lm_head included; LoRA A/B are nn.Linear too), split frozen/trainable."""
     out = {"frozen": 0, "trainable": 0, "lm_head": 0}
-    lm = model.get_base_model() if hasattr(model, "get_base_model") else model
+    lm = unwrap_peft(model)
     head = lm.get_output_embeddings()
     for m in model.modules():
         if isinstance(m, nn.Linear):

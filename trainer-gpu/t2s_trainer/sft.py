@@ -329,7 +329,7 @@ def run(cfg: SFTConfig, events: EventWriter, stop: StopSignal) -> int:
     from .modeling import CausalLMWithLoss, load_for_training
 
     set_seed(cfg.seed)
-    model, _ = load_for_training(cfg, (device.index or 0) if device.type == "cuda" else "cpu", world)
+    model = load_for_training(cfg, (device.index or 0) if device.type == "cuda" else "cpu", world)
     compute_dtype = torch.bfloat16 if cfg.bf16 else None
     wrapper = CausalLMWithLoss(model, cfg.loss_chunk_size, compute_dtype)
     params = [p for p in wrapper.parameters() if p.requires_grad]
@@ -384,7 +384,7 @@ def run(cfg: SFTConfig, events: EventWriter, stop: StopSignal) -> int:
     stop.training = True
     if stop.requested:
         raise Cancelled("signal before training")
-    step, last_loss, last_saved = start_step, None, start_step if resumed_from else None
+    step, last_loss = start_step, None
     window_tokens, window_t0, window_loss, window_targets = 0, time.perf_counter(), 0.0, 0
     if torch.cuda.is_available():
         torch.cuda.reset_peak_memory_stats()
@@ -395,12 +395,12 @@ def run(cfg: SFTConfig, events: EventWriter, stop: StopSignal) -> int:
             micro.append(batch)
         grows = plan.global_rows(step)
         n_targets = sum(row_targets[r] for r in grows)
+        lr_used = lr_at(step, total, cfg)
         loss_sum, grad_norm = train_step(
             prepared, optimizer, micro, n_targets, world_size=world, params=params,
-            max_grad_norm=cfg.max_grad_norm, lr=lr_at(step, total, cfg), bf16=cfg.bf16, no_sync=no_sync,
+            max_grad_norm=cfg.max_grad_norm, lr=lr_used, bf16=cfg.bf16, no_sync=no_sync,
             backward=backward, clip=clip,
         )
-        lr_used = lr_at(step, total, cfg)
         step += 1
         window_tokens += sum(row_tokens[r] for r in grows)
         if world > 1:
@@ -428,14 +428,13 @@ def run(cfg: SFTConfig, events: EventWriter, stop: StopSignal) -> int:
             flag = torch.tensor([1.0 if requested else 0.0], device=device)
             requested = bool(accelerator.reduce(flag, reduction="sum").item() > 0)
         if requested:
-            path = checkpoint(step, last_loss) if last_saved != step else os.path.join(cfg.output_dir, f"checkpoint-{step}")
+            path = checkpoint(step, last_loss)  # this step is never saved yet: save_steps comes below
             if writer is not None:
                 writer.close()
             events.emit("cancelled", step=step, checkpoint=path, total_steps=total)
             return EXIT_CANCELLED
         if cfg.save_steps and step % cfg.save_steps == 0 and step < total:
             checkpoint(step, last_loss)
-            last_saved = step
 
     if writer is not None:
         writer.close()
