@@ -41,12 +41,16 @@ def _clean(value):
     return value
 
 
-def make_event(event: str, **fields) -> dict:
-    if event not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {event!r}")
+def _check_required(event: str, fields: dict) -> None:
     missing = [f for f in REQUIRED_FIELDS[event] if f not in fields]
     if missing:
         raise ValueError(f"event {event!r} lacks {missing}")
+
+
+def make_event(event: str, **fields) -> dict:
+    if event not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event!r}")
+    _check_required(event, fields)
     return {"v": SCHEMA_VERSION, "event": event, "time": round(time.time(), 3), **_clean(fields)}
 
 
@@ -83,7 +87,5 @@ def parse_event_line(line: str) -> dict:
     obj = json.loads(line)
     if not isinstance(obj, dict) or obj.get("v") != SCHEMA_VERSION or obj.get("event") not in EVENT_TYPES:
         raise ValueError(f"not a progress event: {line!r}")
-    missing = [f for f in REQUIRED_FIELDS[obj["event"]] if f not in obj]
-    if missing:
-        raise ValueError(f"event {obj['event']!r} lacks {missing}")
+    _check_required(obj["event"], obj)
     return obj
