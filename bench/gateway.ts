@@ -11,6 +11,7 @@ import { promisify } from 'node:util'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import Database from 'better-sqlite3'
 import { buildGateway } from '../gateway/src/app.js'
 import { startStack } from '../test/helpers/stack.js'
 import { machine } from './machine.js'
@@ -21,14 +22,14 @@ const KEY = 'bench-key-0123456789'
 const stack = await startStack(['dataset'])
 try {
   mkdirSync(join(stack.dataDir, 'src', 'one'), { recursive: true })
-  const Database = (await import('better-sqlite3')).default
-  new Database(join(stack.dataDir, 'src', 'one', 'one.sqlite')).exec('CREATE TABLE t (a INTEGER)')
+  const db = new Database(join(stack.dataDir, 'src', 'one', 'one.sqlite'))
+  db.exec('CREATE TABLE t (a INTEGER)')
+  db.close()
   writeFileSync(join(stack.dataDir, 'src', 'q.json'), JSON.stringify([{ db_id: 'one', question: 'q', SQL: 'SELECT a FROM t' }]))
 
   const app = await buildGateway({ nc: stack.nc, jobs: stack.jobs, apiKeys: [KEY], rateLimitMax: 10_000_000, services: ['dataset'], dataDir: stack.dataDir })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
-  const auth = { authorization: `Bearer ${KEY}` }
-  const source = await (await fetch(`${address}/v1/sources`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', questions: 'src/q.json', databases: 'src' }) })).json() as { id: string }
+  const source = await stack.registerSource('bench', 'src/q.json', 'src') as { id: string }
   const job = await stack.jobs.submit({ kind: 'bench.noop', service: 'nobody', params: {}, resource: null, unit: 'items' })
 
   console.log(`machine: ${machine()}`)

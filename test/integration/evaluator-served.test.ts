@@ -44,8 +44,7 @@ describe('served-model evaluation against the fake OpenAI server', { timeout: 24
     for (let i = 0; i < 200; i++) insert.run(`pet${i}`, ['dog', 'cat', 'fish'][i % 3])
     db.close()
     writeFileSync(join(dir, 'questions.json'), JSON.stringify(Array.from({ length: N }, (_, i) => ({ question_id: i, db_id: 'pets', question: `question ${i}`, evidence: i === 1 ? 'pets are animals' : '', SQL: goldOf(i), difficulty: ['simple', 'moderate', 'challenging'][i % 3] }))))
-    const res = await inject('POST', '/v1/sources', { name: 'pets', questions: 'pets/questions.json', databases: 'pets/db' })
-    assert.equal(res.statusCode, 201, res.body)
+    await stack.registerSource('pets', 'pets/questions.json', 'pets/db')
   })
   after(async () => {
     await stack?.stop()

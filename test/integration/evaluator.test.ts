@@ -58,8 +58,7 @@ describe('evaluator on bird-sample dev (714 questions)', { skip: data ? false : 
     questions = JSON.parse(readFileSync(join(data!, 'bird-sample', 'dev.json'), 'utf8'))
     dbDigests = digestTree(dbDir())
     stack = await startStack(['dataset', 'evaluator'], { T2S_SOURCE_ROOTS: data!, EVAL_ACK_WAIT_S: '3' })
-    const res = await inject('POST', '/v1/sources', { name: 'dev', questions: 'bird-sample/dev.json', databases: 'bird-sample/dev_databases' })
-    assert.equal(res.statusCode, 201, res.body)
+    await stack.registerSource('dev', 'bird-sample/dev.json', 'bird-sample/dev_databases')
   })
   after(async () => { await stack?.stop() })
 
