@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Type } from 'typebox'
 import { IdParamsSchema, PageQuerySchema, TERMINAL_STATUSES, type Accepted, type JobRecord } from '@t2s/core/contracts/common'
 import { DATASET_VERBS, datasetServiceFor, type DatasetFile } from '@t2s/core/contracts/datasets'
 import { CreateTrainingJobBodySchema, type CreateTrainingJobBody, type TrainingJob, type TrainingMethod } from '@t2s/core/contracts/training'
+import { artifactDir } from '@t2s/core/datasets/artifacts'
 import { badRequest, conflict, notFound, ServiceError } from '@t2s/core/errors'
 import type { JobStore } from '@t2s/core/jobs/store'
 import { newId } from '@t2s/core/jobs/store'
@@ -86,7 +87,7 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
       if (job && job.status !== 'failed' && job.status !== 'cancelled') throw conflict(`adapter_name "${name}" is taken by training job ${row.id} (${job.status})`)
     }
     for (const kind of ['adapters', 'models']) {
-      if (existsSync(join(deps.dataDir, 'artifacts', kind, name))) throw conflict(`adapter_name "${name}" already names a folder under DATA_DIR/artifacts/${kind}`)
+      if (existsSync(artifactDir(deps.dataDir, kind, name))) throw conflict(`adapter_name "${name}" already names a folder under DATA_DIR/artifacts/${kind}`)
     }
   }
 

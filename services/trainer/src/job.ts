@@ -1,13 +1,15 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join, posix, relative, sep } from 'node:path'
 import type { TrainingJob } from '@t2s/core/contracts/training'
+import { artifactDir } from '@t2s/core/datasets/artifacts'
 import { JobFailure } from '@t2s/core/errors'
 import type { JobContext, SingleJobKind } from '@t2s/core/jobs/kinds'
 import type { LlmClient } from '@t2s/core/llm/index'
+import { fileSha256 } from '@t2s/core/util/digest'
 import { trainerCommand, trainerEnv, type CommandOptions } from './command.js'
 import type { CancelledEvent, DoneEvent, ErrorEvent, TrainerEvent } from './events.js'
 import { runTrainer, stopLeftover, type TrainerExit } from './process.js'
-import { folderDigests, publishFolder, sha256File } from './publish.js'
+import { folderDigests, publishFolder } from './publish.js'
 import type { TrainingRepo, TrainingRow } from './repo.js'
 import { absolute, runDir } from './trainer-config.js'
 
@@ -154,7 +156,7 @@ function missingModuleHint (message: string): string {
 async function publish (deps: TrainingDeps, ctx: JobContext, row: TrainingRow, done: DoneEvent): Promise<Record<string, unknown>> {
   const { dataDir, repo } = deps
   const kind = done.output_kind
-  const dest = join(dataDir, 'artifacts', kind === 'model' ? 'models' : 'adapters', row.adapter_name)
+  const dest = artifactDir(dataDir, kind === 'model' ? 'models' : 'adapters', row.adapter_name)
   if (!existsSync(done.output_path)) {
     // The trainer and this service must share DATA_DIR at the same path.
     throw new JobFailure(redact(`the trainer reported its ${kind} at ${done.output_path}, which the trainer service cannot read`, dataDir))
@@ -168,7 +170,7 @@ async function publish (deps: TrainingDeps, ctx: JobContext, row: TrainingRow, d
     kind,
     base_model: row.base_model,
     method: row.method,
-    dataset: { id: row.dataset, train_file: row.train_file, bytes: statSync(trainFile).size, sha256: await sha256File(trainFile) },
+    dataset: { id: row.dataset, train_file: row.train_file, bytes: statSync(trainFile).size, sha256: await fileSha256(trainFile) },
     hyperparameters: JSON.parse(row.hyperparameters),
     config: JSON.parse(row.config),
     steps: done.step,

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
-import { createReadStream, existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
+import { fileSha256 } from '@t2s/core/util/digest'
 
 export type FileDigests = Record<string, { bytes: number, sha256: string }>
 
@@ -48,7 +48,7 @@ function linkTree (src: string, dest: string): void {
  * Size and sha256 of every file of a result folder: taken from the trainer's manifest.json
  * when it lists them (it hashed them while writing), computed otherwise.
  */
-export async function folderDigests (dir: string, skip: string[] = []): Promise<FileDigests> {
+export async function folderDigests (dir: string): Promise<FileDigests> {
   const manifestFile = join(dir, 'manifest.json')
   if (existsSync(manifestFile)) {
     try {
@@ -61,8 +61,8 @@ export async function folderDigests (dir: string, skip: string[] = []): Promise<
   const out: FileDigests = {}
   for (const file of walk(dir)) {
     const rel = relative(dir, file)
-    if (rel === 'manifest.json' || skip.includes(rel)) continue
-    out[rel] = { bytes: statSync(file).size, sha256: await sha256File(file) }
+    if (rel === 'manifest.json') continue
+    out[rel] = { bytes: statSync(file).size, sha256: await fileSha256(file) }
   }
   return out
 }
@@ -74,8 +74,5 @@ function walk (dir: string): string[] {
   }).sort()
 }
 
-export async function sha256File (file: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
+/** The GPU check (test/gpu/real-trainer-check.ts) imports the core digest under this name. */
+export { fileSha256 as sha256File }
