@@ -261,6 +261,8 @@ def test_adapter_saves_and_reloads(assets, reference_run):
 
 
 def test_resume_after_sigkill_continues_with_the_same_losses(assets, reference_run):
+    from t2s_trainer.checkpoint import list_checkpoints
+
     ref = losses(reference_run["events"])
     out = assets["root"] / "run-b"
     cfg = sft_config(assets, out)
@@ -274,8 +276,7 @@ def test_resume_after_sigkill_continues_with_the_same_losses(assets, reference_r
             break
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
-    complete = sorted(int(n.split("-")[1]) for n in os.listdir(out)
-                      if n.startswith("checkpoint-") and os.path.isfile(out / n / "trainer_state.json"))
+    complete = [step for step, _path in list_checkpoints(str(out))]
     killed_at = max(e["step"] for e in seen if e["event"] == "log")
     rc, events, err = run_sft(cfg)
     assert rc == 0, err[-3000:]
@@ -426,6 +427,39 @@ def _gpu_count() -> int:
     return torch.cuda.device_count()
 
 
+def _launch_sft(config_path, launcher, timeout=600):
+    """`launcher` (argv up to the module to run) + `-m t2s_trainer sft --config config_path`, stderr to the
+    config's .stderr file; asserts exit 0 and returns the events."""
+    with open(config_path + ".stderr", "w") as err_file:
+        proc = subprocess.run(
+            [*launcher, "-m", "t2s_trainer", "sft", "--config", config_path],
+            stdout=subprocess.PIPE, stderr=err_file, text=True, env=subprocess_env(), timeout=timeout,
+        )
+    assert proc.returncode == 0, stderr_of(config_path)
+    return parse(proc.stdout.splitlines())
+
+
+def _torchrun(n=2):
+    return [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(n)]
+
+
+def _accelerate_fsdp(n=2):
+    """`accelerate launch` with the shipped FSDP2 config on `n` GPUs."""
+    fsdp_yaml = os.path.join(os.path.dirname(__file__), "..", "configs", "accelerate-fsdp.yaml")
+    return [sys.executable, "-m", "accelerate.commands.launch", "--config_file", fsdp_yaml, "--num_processes", str(n)]
+
+
+def _assert_two_gpu_losses_match(events_one, events_two, label):
+    """The 2-GPU run reports world_size 2 and the 1-GPU losses within 1e-2; returns the 2-GPU losses."""
+    assert [e for e in events_two if e["event"] == "start"][0]["world_size"] == 2
+    a, b = losses(events_one), losses(events_two)
+    assert sorted(a) == sorted(b)
+    worst = max(abs(a[s] - b[s]) for s in a)
+    print(f"{label}: {len(a)} steps, max |loss difference| {worst:.2e}")
+    assert worst < 1e-2
+    return b
+
+
 @pytest.mark.gpu
 def test_two_gpu_ddp_matches_one_gpu(assets):
     """Issue 8: the same global batch on 2 GPUs (torchrun, DDP) gives the 1-GPU losses within 1e-2."""
@@ -435,31 +469,8 @@ def test_two_gpu_ddp_matches_one_gpu(assets):
     rc, events, err = run_sft(one)
     assert rc == 0, err[-3000:]
     two = sft_config(assets, assets["root"] / "ddp-two", max_steps=20, save_steps=100)
-    err_file = open(two + ".stderr", "w")
-    proc = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "-m", "t2s_trainer", "sft", "--config", two],
-        stdout=subprocess.PIPE, stderr=err_file, text=True, env=subprocess_env(), timeout=600,
-    )
-    assert proc.returncode == 0, stderr_of(two)
-    events2 = parse(proc.stdout.splitlines())
-    assert [e for e in events2 if e["event"] == "start"][0]["world_size"] == 2
-    a, b = losses(events), losses(events2)
-    assert sorted(a) == sorted(b)
-    worst = max(abs(a[s] - b[s]) for s in a)
-    print(f"2-GPU vs 1-GPU: {len(a)} steps, max |loss difference| {worst:.2e}")
-    assert worst < 1e-2
-
-
-def _launch_fsdp(config_path, n=2, timeout=600):
-    """`accelerate launch` with the shipped FSDP2 config on `n` GPUs; returns (rc, events)."""
-    fsdp_yaml = os.path.join(os.path.dirname(__file__), "..", "configs", "accelerate-fsdp.yaml")
-    with open(config_path + ".stderr", "w") as err_file:
-        proc = subprocess.run(
-            [sys.executable, "-m", "accelerate.commands.launch", "--config_file", fsdp_yaml, "--num_processes", str(n),
-             "-m", "t2s_trainer", "sft", "--config", config_path],
-            stdout=subprocess.PIPE, stderr=err_file, text=True, env=subprocess_env(), timeout=timeout,
-        )
-    return proc.returncode, parse(proc.stdout.splitlines())
+    events2 = _launch_sft(two, _torchrun(2))
+    _assert_two_gpu_losses_match(events, events2, "2-GPU vs 1-GPU")
 
 
 @pytest.mark.gpu
@@ -476,14 +487,8 @@ def test_two_gpu_fsdp_full_matches_one_gpu_and_resumes(assets):
     assert rc == 0, err
     out_two = assets["root"] / "fsdp-two"
     two = sft_config(assets, out_two, **common)
-    rc, events2 = _launch_fsdp(two)
-    assert rc == 0, stderr_of(two)
-    assert [e for e in events2 if e["event"] == "start"][0]["world_size"] == 2
-    a, b = losses(events), losses(events2)
-    assert sorted(a) == sorted(b)
-    worst = max(abs(a[s] - b[s]) for s in a)
-    print(f"FSDP2 2-GPU vs 1-GPU full: {len(a)} steps, max |loss difference| {worst:.2e}")
-    assert worst < 1e-2
+    events2 = _launch_sft(two, _accelerate_fsdp(2))
+    b = _assert_two_gpu_losses_match(events, events2, "FSDP2 2-GPU vs 1-GPU full")
 
     # One model on rank 0 with every tensor of the 1-GPU model, same shapes, finite.
     def tensors(folder):
@@ -500,8 +505,7 @@ def test_two_gpu_fsdp_full_matches_one_gpu_and_resumes(assets):
 
     shutil.rmtree(out_two / "model")
     os.remove(out_two / "done.json")
-    rc, events3 = _launch_fsdp(two)
-    assert rc == 0, stderr_of(two)
+    events3 = _launch_sft(two, _accelerate_fsdp(2))
     start = [e for e in events3 if e["event"] == "start"][0]
     assert start["start_step"] == 5 and start["world_size"] == 2
     resumed = losses(events3)
