@@ -7,7 +7,7 @@ import type { ConsumerTuning } from '@t2s/core/jobs/setup'
 import type { LlmClient } from '@t2s/core/llm/index'
 import type { Logger } from '@t2s/core/log'
 import { serveEndpoints } from '@t2s/core/nats/service'
-import { SchemaRenderer } from '@t2s/core/prompts/index'
+import { PromptBuilder } from '@t2s/core/prompts/index'
 import { SqlSandbox } from '@t2s/core/sql/sandbox'
 import type { StateDb } from '@t2s/core/state-db'
 import { Contexts } from './context.js'
@@ -51,10 +51,11 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
   const sandbox = new SqlSandbox({ size: deps.sandboxSize, log: deps.log })
   await sandbox.ready()
   const store = new EvaluationStore(deps.db)
-  const renderer = new SchemaRenderer()
+  // One builder, so one schema cache, for the evaluation job and the generate verb.
+  const prompts = new PromptBuilder({ preset: 'cookbook' })
   const scorer = new Scorer(sandbox, new GoldCache(deps.db))
   const maxRows = deps.maxRows ?? 100_000
-  const kind = evaluationKind({ store, contexts: new Contexts(store), scorer, sandbox, renderer, student: deps.student, maxRows, log: deps.log })
+  const kind = evaluationKind({ store, contexts: new Contexts(store), scorer, sandbox, prompts, student: deps.student, maxRows, log: deps.log })
   const worker = new JobWorker({
     nc: deps.nc,
     store: deps.jobs,
@@ -65,7 +66,7 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
     tuning: deps.tuning,
     itemConcurrency: deps.itemConcurrency ?? 256
   })
-  const evaluations = new EvaluationService({ ...deps, store, sandbox, renderer })
+  const evaluations = new EvaluationService({ ...deps, store, sandbox, prompts })
   const service = await serveEndpoints(deps.nc, { name: 'evaluator', version: '0.1.0', description: 'BIRD execution accuracy of prediction files and served models', log: deps.log }, {
     [EVALUATION_VERBS.create]: { input: CreateEvaluationBodySchema, handler: async (b) => await evaluations.create(b) },
     [EVALUATION_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await evaluations.get(id) },

@@ -1,6 +1,5 @@
 import type { ExtractHow, ExtractMode, LlmClient, LlmMessage } from '@t2s/core/llm/index'
 import { extractSql } from '@t2s/core/llm/index'
-import { evalMessages, type SchemaRenderer } from '@t2s/core/prompts/index'
 import type { SystemPromptName } from '@t2s/core/prompts/system-prompts'
 
 export interface AskOptions {
@@ -24,11 +23,6 @@ export interface Answered {
   candidates: Candidate[]
   tokens: { prompt: number, completion: number } | null
   latencyMs: number
-}
-
-/** The recipe's evaluation prompt for one question: its system prompt, then schema, evidence and question. */
-export function questionMessages (renderer: SchemaRenderer, dbPath: string, q: { question: string, evidence: string }, system: SystemPromptName): LlmMessage[] {
-  return evalMessages({ schema: renderer.render(dbPath), evidence: q.evidence, question: q.question }, system)
 }
 
 /** Asks the student once (n = samples choices) and extracts the SQL of every answer. */

@@ -3,12 +3,12 @@ import type { ItemStatus } from '@t2s/core/contracts/evaluations'
 import { JobFailure, ServiceError } from '@t2s/core/errors'
 import type { FanOutJobKind, JobContext } from '@t2s/core/jobs/kinds'
 import { LlmError, type LlmClient } from '@t2s/core/llm/index'
-import { PROMPT_VERSION, type SchemaRenderer } from '@t2s/core/prompts/index'
+import type { PromptBuilder } from '@t2s/core/prompts/index'
 import type { Logger } from '@t2s/core/log'
 import type { Contexts, EvalContext } from './context.js'
 import { fileSha256 } from '@t2s/core/util/digest'
 import type { Executor } from './execute.js'
-import { ask, questionMessages } from './generate.js'
+import { ask } from './generate.js'
 import type { Scorer } from './score.js'
 import type { EvaluationStore } from './store.js'
 import { majorityVote } from './vote.js'
@@ -35,7 +35,8 @@ export interface EvaluationJobDeps {
   contexts: Contexts
   scorer: Scorer
   sandbox: Executor
-  renderer: SchemaRenderer
+  /** The recipe's evaluation prompt (cookbook preset), shared with the generate verb. */
+  prompts: PromptBuilder
   student: LlmClient | null
   maxRows: number
   log: Logger
@@ -81,7 +82,7 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
       max_rows: deps.maxRows,
       ...(ec.row.model === null
         ? { predictions: 'file' }
-        : { prompt: { preset: 'cookbook', version: PROMPT_VERSION, system_prompt: ec.options.system_prompt }, extraction: ec.options.extraction })
+        : { prompt: { preset: deps.prompts.spec.preset, version: deps.prompts.version, system_prompt: ec.options.system_prompt }, extraction: ec.options.extraction })
     })
     return ec.questions.map((_q, i) => ({ key: String(i), data: i }))
   }
@@ -93,7 +94,7 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
     const dbPath = ec.dbPath(q.db_id)
     let answered
     try {
-      answered = await ask(deps.student, questionMessages(deps.renderer, dbPath, q, o.system_prompt), {
+      answered = await ask(deps.student, deps.prompts.eval({ dbPath, evidence: q.evidence, question: q.question }, o.system_prompt), {
         model: ec.row.model!,
         systemPrompt: o.system_prompt,
         extraction: o.extraction,

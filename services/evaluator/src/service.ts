@@ -6,12 +6,12 @@ import { badRequest, conflict, ServiceError, unavailable } from '@t2s/core/error
 import { newId, type JobStore } from '@t2s/core/jobs/store'
 import { LlmError, type LlmClient } from '@t2s/core/llm/index'
 import { callService } from '@t2s/core/nats/client'
-import type { SchemaRenderer } from '@t2s/core/prompts/index'
+import type { PromptBuilder } from '@t2s/core/prompts/index'
 import type { SqlValue } from '@t2s/core/sql/sandbox'
 import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
 import { clipText, fitToPayload } from './chunk.js'
 import type { Executor } from './execute.js'
-import { ask, questionMessages } from './generate.js'
+import { ask } from './generate.js'
 import { EVALUATION_KIND, NO_STUDENT } from './job.js'
 import { serverModels } from './models.js'
 import { birdEntry, parsePredictions } from './predictions.js'
@@ -23,7 +23,7 @@ export interface EvaluationServiceDeps {
   jobs: JobStore
   store: EvaluationStore
   sandbox: Executor
-  renderer: SchemaRenderer
+  prompts: PromptBuilder
   /** The student client for generations, and quick ones for listings; null when unset. */
   student: LlmClient | null
   studentProbe: LlmClient | null
@@ -132,7 +132,7 @@ export class EvaluationService {
     const dbPath = databaseFile(src.databases_path, body.db_id)
     let answered
     try {
-      answered = await ask(this.deps.student, questionMessages(this.deps.renderer, dbPath, body, body.system_prompt), {
+      answered = await ask(this.deps.student, this.deps.prompts.eval({ dbPath, evidence: body.evidence, question: body.question }, body.system_prompt), {
         model: body.model,
         systemPrompt: body.system_prompt,
         extraction: body.extraction,
