@@ -42,15 +42,10 @@ async function evaluate (stack: Stack, payload: object): Promise<{ ms: number, r
   const res = await stack.gateway.inject({ method: 'POST', url: '/v1/evaluations', headers: AUTH, payload })
   if (res.statusCode !== 202) throw new Error(res.body)
   const { id, job_id: jobId } = res.json()
-  for (;;) {
-    const job = await stack.jobs.get(jobId)
-    if (job !== null && ['succeeded', 'failed', 'cancelled'].includes(job.status)) {
-      if (job.status !== 'succeeded') throw new Error(`job ${job.status}: ${job.error}`)
-      const report = (await stack.gateway.inject({ url: `/v1/evaluations/${id}`, headers: AUTH })).json()
-      return { ms: Date.parse(job.finished_at!) - start, report }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  const job = await stack.waitJob(jobId, 600_000)
+  if (job.status !== 'succeeded') throw new Error(`job ${job.status}: ${job.error}`)
+  const report = (await stack.gateway.inject({ url: `/v1/evaluations/${id}`, headers: AUTH })).json()
+  return { ms: Date.parse(job.finished_at!) - start, report }
 }
 
 /** What the official scorer does per question, in one loop: run both, compare as sets. */

@@ -8,8 +8,9 @@ import { connectNats } from '@t2s/core/nats/connect'
 import { ensureJetStream } from '@t2s/core/jobs/setup'
 import { JobStore } from '@t2s/core/jobs/store'
 import { buildGateway } from '../../gateway/src/app.js'
+import { waitJobDone } from './jobs.js'
 import { startNatsServer, type TestNatsServer } from './nats-server.js'
-import { startTs, waitFor, type Proc } from './processes.js'
+import { startTs, type Proc } from './processes.js'
 
 export const API_KEY = 'stack-test-key-0123456789'
 export const AUTH = { authorization: `Bearer ${API_KEY}` }
@@ -60,10 +61,7 @@ export async function startStack (services: string[], env: Record<string, string
     env: baseEnv,
     procs,
     startService,
-    waitJob: async (id, timeoutMs = 60_000) => await waitFor(async () => {
-      const j = await jobs.get(id)
-      return j && ['succeeded', 'failed', 'cancelled'].includes(j.status) ? j : null
-    }, timeoutMs),
+    waitJob: async (id, timeoutMs = 60_000) => await waitJobDone(jobs, id, timeoutMs),
     registerSource: async (name, questions, databases) => {
       const res = await gateway.inject({ method: 'POST', url: '/v1/sources', headers: AUTH, payload: { name, questions, databases } })
       if (res.statusCode !== 201) throw new Error(`registering source ${name}: ${res.statusCode} ${res.body}`)

@@ -10,6 +10,7 @@ import { createLogger } from '@t2s/core/log'
 import { ensureJetStream } from '@t2s/core/jobs/setup'
 import { JobStore, newId } from '@t2s/core/jobs/store'
 import type { JobRecord } from '@t2s/core/contracts/common'
+import { waitJobDone } from '../helpers/jobs.js'
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js'
 import { startTs, waitFor, type Proc } from '../helpers/processes.js'
 
@@ -34,10 +35,7 @@ describe('job runtime with a real nats-server', { timeout: 180_000 }, () => {
       return db.prepare('SELECT key FROM results WHERE job_id = ?').pluck().all(jobId) as string[]
     } finally { db.close() }
   }
-  const waitDone = async (id: string, timeoutMs = 60_000) => await waitFor(async () => {
-    const j = await store.get(id)
-    return j && ['succeeded', 'failed', 'cancelled'].includes(j.status) ? j : null
-  }, timeoutMs)
+  const waitDone = async (id: string, timeoutMs = 60_000) => await waitJobDone(store, id, timeoutMs)
   const submit = async (kind: string, params: Record<string, unknown>, id?: string): Promise<JobRecord> =>
     await store.submit({ id, kind, service: 'testsvc', params, resource: null, unit: 'items' })
 

@@ -4,7 +4,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { TERMINAL_STATUSES } from '@t2s/core/contracts/common'
 import { freePort } from '@t2s/core/util/net'
+import { waitFor } from '../helpers/processes.js'
 
 const root = resolve(import.meta.dirname, '..', '..')
 
@@ -89,12 +91,10 @@ describe('npm start (scripts/start.ts)', { skip: process.platform !== 'linux' ? 
 
     const ds = await call('POST', '/v1/datasets', { source: 'demo', kind: 'sft' })
     assert.equal(ds.status, 202, JSON.stringify(ds.body))
-    let job: any
-    for (let i = 0; i < 200; i++) {
-      job = (await call('GET', `/v1/jobs/${ds.body.job_id}`)).body
-      if (['succeeded', 'failed', 'cancelled'].includes(job.status)) break
-      await new Promise((resolve) => setTimeout(resolve, 250))
-    }
+    const job = await waitFor(async () => {
+      const { body } = await call('GET', `/v1/jobs/${ds.body.job_id}`)
+      return TERMINAL_STATUSES.includes(body.status) ? body : null
+    }, 200 * 250, 250)
     assert.equal(job.status, 'succeeded', job.error)
     assert.deepEqual(job.result, { dataset_id: ds.body.id, train: 28, test: 12, dropped: 0 })
 
