@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { test } from 'node:test'
 import OpenAI from 'openai'
+import { waitFor } from '../helpers/processes.js'
 import { startFakeOpenAI } from './server.js'
 
 const user = (content: string) => [{ role: 'user' as const, content }]
@@ -127,7 +128,7 @@ test('hang: the SDK times out, the fake sees the client leave', async (t) => {
   await assert.rejects(client.chat.completions.create({ model: 'teacher', messages: user('x') }), OpenAI.APIConnectionTimeoutError)
   const elapsed = Date.now() - started
   assert.ok(elapsed >= 290 && elapsed < 1500, `elapsed ${elapsed}`)
-  await waitFor(() => fake.stats().inFlight === 0)
+  await waitFor(async () => fake.stats().inFlight === 0, 2000, 10)
   assert.equal(fake.stats().maxInFlight, 1)
   assert.equal(fake.calls[0].status, null)
 })
@@ -203,11 +204,3 @@ test('CLI starts, serves, and stops on SIGTERM', async () => {
   const code = await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') })
   assert.equal(code, 0)
 })
-
-async function waitFor (cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}

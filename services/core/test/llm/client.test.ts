@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { test } from 'node:test'
 import { pino } from 'pino'
 import { startFakeOpenAI, type FakeOpenAIOptions, type FakeReply } from '../../../../test/fake-openai/server.js'
+import { waitFor } from '../../../../test/helpers/processes.js'
 import { createLlmClient, type LlmClientOptions } from '../../src/llm/client.js'
 import { LlmError } from '../../src/llm/errors.js'
 import { extractSql } from '../../src/llm/extract-sql.js'
@@ -24,14 +25,6 @@ function isLlmError (kind: LlmError['kind'], check: (err: LlmError) => void = ()
     assert.equal(err.kind, kind, err.message)
     check(err)
     return true
-  }
-}
-
-const waitFor = async (cond: () => boolean, ms = 2000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
 
@@ -119,7 +112,7 @@ test('hang: timeout after ~timeoutMs, and the fake sees the request end', async 
   await assert.rejects(client.chat({ messages }), isLlmError('timeout', (err) => assert.equal(err.attempts, 1)))
   const elapsed = Date.now() - started
   assert.ok(elapsed >= 990 && elapsed <= 2000, `timed out after ${elapsed} ms`)
-  await waitFor(() => fake.stats().inFlight === 0)
+  await waitFor(async () => fake.stats().inFlight === 0, 2000, 5)
 })
 
 test('timeouts are retried by default, and not with onTimeout: false', async (t) => {
@@ -169,7 +162,7 @@ test('abort stops in-flight and queued requests at once, not at their timeout', 
   const { fake, client } = await setup(t, { answer: () => ({ hang: true }) }, { concurrency: 2 })
   const ac = new AbortController()
   const pending = Array.from({ length: 6 }, () => client.chat({ messages, signal: ac.signal }).then(() => 'resolved', (err: unknown) => err))
-  await waitFor(() => fake.stats().inFlight === 2)
+  await waitFor(async () => fake.stats().inFlight === 2, 2000, 5)
   assert.equal(client.stats().queued, 4)
   const abortedAt = Date.now()
   ac.abort()
@@ -181,7 +174,7 @@ test('abort stops in-flight and queued requests at once, not at their timeout', 
   assert.deepEqual((errors as LlmError[]).map((e) => e.attempts).sort(), [0, 0, 0, 0, 1, 1])
   assert.equal(client.stats().inFlight, 0)
   assert.equal(client.stats().queued, 0)
-  await waitFor(() => fake.stats().inFlight === 0)
+  await waitFor(async () => fake.stats().inFlight === 0, 2000, 5)
   assert.equal(fake.stats().total, 2, 'queued requests never reached the server')
 })
 
@@ -189,7 +182,7 @@ test('abort during a backoff wait ends the call at once', async (t) => {
   const { client } = await setup(t, { answer: () => ({ status: 503 }) }, { retries: { baseMs: 5000, capMs: 5000 } })
   const ac = new AbortController()
   const call = client.chat({ messages, signal: ac.signal })
-  await waitFor(() => client.stats().retries === 1)
+  await waitFor(async () => client.stats().retries === 1, 2000, 5)
   const abortedAt = Date.now()
   ac.abort()
   await assert.rejects(call, isLlmError('aborted', (err) => assert.equal(err.attempts, 1)))
