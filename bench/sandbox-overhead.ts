@@ -8,18 +8,18 @@
  *   npx tsx bench/sandbox-overhead.ts [rounds]
  */
 import { readFileSync } from 'node:fs'
-import { availableParallelism, cpus, loadavg } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { sameResultSet } from '../services/core/src/sql/compare.js'
 import { prepareLikePython } from '../services/core/src/sql/dqs.js'
 import { SqlSandbox } from '../services/core/src/sql/sandbox.js'
+import { sharedDataDir } from '../test/helpers/shared-data.js'
+import { machine } from './machine.js'
 
 const MAX_ROWS = 1_000_000
-const repoRoot = fileURLToPath(new URL('..', import.meta.url))
-const birdSample = join(process.env.T2S_SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'), 'bird-sample')
+const birdSample = join(sharedDataDir(), 'bird-sample')
 const rounds = Number(process.argv[2] ?? 15)
 
 interface Query { dbPath: string, sql: string }
@@ -103,7 +103,7 @@ const row = (name: string, xs: number[]): string => {
   const b = best(xs)
   return `| ${name} | ${fmt(m)} | ${qps(m)} | ${(m / median(directMs)).toFixed(2)}x | ${fmt(b)} | ${(b / best(directMs)).toFixed(2)}x |`
 }
-console.log(`machine: ${cpus()[0].model}, ${cpus().length} CPUs (availableParallelism ${availableParallelism()}), node ${process.version}, ${process.platform}; load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+console.log(`machine: ${machine()} (availableParallelism ${availableParallelism()}); load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 console.log(`queries: ${queries.length} bird-sample dev gold queries, ${connections.size} databases; results identical: ${mismatches === 0 ? 'yes' : `no (${mismatches} differ)`}`)
 console.log(`pool: ${sandbox.stats().size} children, ready in ${fmt(bootMs)} ms; ${rounds} interleaved rounds after warm-up`)
 console.log('')

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
+import { sharedDataDir } from '../../../../test/helpers/shared-data.js'
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url))
-
-export const sharedData = resolve(process.env.T2S_SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'))
+export const sharedData = sharedDataDir()
 export const birdSample = join(sharedData, 'bird-sample')
 export const birdOfficial = join(sharedData, 'bird-official-nodb')
 export const seedRecipe = resolve(sharedData, '..', 'docs', 'seed-recipe.md')

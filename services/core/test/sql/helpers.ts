@@ -2,12 +2,10 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
+import { sharedDataDir } from '../../../../test/helpers/shared-data.js'
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url))
-
-export const sharedData = process.env.T2S_SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data')
+export const sharedData = sharedDataDir()
 export const birdSample = join(sharedData, 'bird-sample')
 export const devDatabases = join(birdSample, 'dev_databases')
 const hasBirdSample = existsSync(join(birdSample, 'dev.json'))
