@@ -10,9 +10,9 @@ import type { StateDb } from '@t2s/core/state-db'
 import { SourceRegistry } from './sources/registry.js'
 import { downloadEndpoint, downloadJob } from './download/index.js'
 import { ExecuteSqlBodySchema, type ExecuteSqlBody } from '@t2s/core/contracts/sql'
-import { DATASET_VERBS, SftDatasetBodySchema } from '@t2s/core/contracts/datasets'
+import { SftDatasetBodySchema, type SftDatasetBody } from '@t2s/core/contracts/datasets'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
-import { DatasetRecords } from '@t2s/core/datasets/records'
+import { DatasetRecords, datasetEndpoints } from '@t2s/core/datasets/records'
 import { GoldChecks } from './datasets/gold-checks.js'
 import { SftDatasets } from './datasets/service.js'
 import { SFT_JOB_KIND, sftDatasetJob } from './datasets/sft-job.js'
@@ -32,9 +32,6 @@ export interface DatasetAppDeps {
 }
 
 const ById = Type.Object({ id: Type.String({ minLength: 1 }) })
-const SplitFile = Type.Object({ id: Type.String({ minLength: 1 }), split: Type.Union([Type.Literal('train'), Type.Literal('test')]) })
-// One flat object (not allOf): the validator strips unknown fields per subschema.
-const CreateSft = Type.Object({ ...SftDatasetBodySchema.properties, idempotency_key: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })
 const QuestionsPage = Type.Object({
   id: Type.String({ minLength: 1 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
@@ -59,10 +56,7 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
     download_source: downloadEndpoint({ jobs: deps.jobs, sources, dataDir: deps.dataDir }),
     resolve_source: { input: ById, handler: ({ id }: { id: string }) => sources.resolve(id) },
     execute_sql: { input: ExecuteSqlBodySchema, handler: async (b: ExecuteSqlBody) => await executeSql(sources, deps.sandbox, b) },
-    [DATASET_VERBS.create]: { input: CreateSft, handler: async (b: Parameters<SftDatasets['create']>[0]) => await datasets.create(b) },
-    [DATASET_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await records.get(id) },
-    [DATASET_VERBS.list]: { handler: async () => await records.list() },
-    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await records.file(id, split) },
+    ...datasetEndpoints(records, SftDatasetBodySchema, async (b: SftDatasetBody) => await datasets.create(b)),
     list_questions: {
       input: QuestionsPage,
       handler: ({ id, offset, limit }: { id: string, offset: number, limit: number }) => ({ ...sources.questions(id, offset, limit), offset, limit })

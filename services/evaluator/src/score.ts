@@ -1,7 +1,7 @@
 import type { ItemStatus } from '@t2s/core/contracts/evaluations'
 import { rowKey, sameResultSet, softF1 } from '@t2s/core/sql/compare'
-import { NO_STATEMENT, QUEUE_FULL, QUEUE_WAIT, SANDBOX_CLOSED, START_FAILED } from '@t2s/core/sql/messages'
-import type { ExecResult, SqlValue } from '@t2s/core/sql/sandbox'
+import { NO_STATEMENT, throwIfUnavailable } from '@t2s/core/sql/messages'
+import type { SqlValue } from '@t2s/core/sql/sandbox'
 import type { Executor } from './execute.js'
 import type { GoldCache, GoldResult } from './gold-cache.js'
 
@@ -25,14 +25,6 @@ export interface Scored {
   goldCached: boolean
 }
 
-/** Sandbox failures that say nothing about the query: the item is retried, not scored. */
-export class SandboxUnavailable extends Error {}
-const UNAVAILABLE = new Set([SANDBOX_CLOSED, QUEUE_FULL, QUEUE_WAIT, START_FAILED])
-
-function checkAvailable (r: ExecResult | GoldResult): void {
-  if (r.status === 'error' && UNAVAILABLE.has(r.error ?? '')) throw new SandboxUnavailable(r.error ?? 'sandbox unavailable')
-}
-
 /**
  * Scores one question the way the official BIRD scripts do, in a sandbox: the gold result
  * (cached per database digest and SQL), then the prediction within what is left of the time
@@ -47,7 +39,8 @@ export class Scorer {
 
   async score (input: ScoreInput): Promise<Scored> {
     const { gold, cached } = await this.gold(input)
-    checkAvailable(gold)
+    // Sandbox failures say nothing about the query: the item is retried, not scored.
+    throwIfUnavailable(gold)
     const base = { goldCached: cached, correct: false, softF1: 0 }
     if (gold.status === 'timeout') return { ...base, status: 'gold_timeout', error: 'the gold SQL exceeded the time limit' }
     if (gold.status !== 'ok') return { ...base, status: 'gold_error', error: `the gold SQL failed: ${gold.error ?? gold.status}` }
@@ -56,7 +49,7 @@ export class Scorer {
     if (input.predSql === null || input.predSql.trim() === '') return { ...base, status: 'no_sql', error: 'no SQL' }
     const remaining = Math.max(1, input.timeoutMs - gold.elapsedMs)
     const pred = await this.sandbox.execute(input.dbPath, input.predSql, { timeoutMs: remaining, maxRows: input.maxRows })
-    checkAvailable(pred)
+    throwIfUnavailable(pred)
     if (pred.status === 'rejected') return { ...base, status: 'rejected', error: pred.error ?? 'rejected' }
     if (pred.status === 'timeout') return { ...base, status: 'pred_timeout', error: 'the prediction exceeded the time limit (with the gold query)' }
     if (pred.status === 'error') {

@@ -1,6 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import { Type } from 'typebox'
-import { CotDatasetBodySchema, DATASET_VERBS } from '@t2s/core/contracts/datasets'
+import { CotDatasetBodySchema, type CotDatasetBody } from '@t2s/core/contracts/datasets'
 import type { JobStore } from '@t2s/core/jobs/store'
 import { JobWorker } from '@t2s/core/jobs/worker'
 import type { ConsumerTuning } from '@t2s/core/jobs/setup'
@@ -10,7 +9,7 @@ import { serveEndpoints } from '@t2s/core/nats/service'
 import { countTokens } from '@t2s/core/prompts/index'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
 import type { StateDb } from '@t2s/core/state-db'
-import { DatasetRecords } from '@t2s/core/datasets/records'
+import { DatasetRecords, datasetEndpoints } from '@t2s/core/datasets/records'
 import { COT_JOB_KIND, cotDatasetJob } from './cot-job.js'
 import { CotDatasets } from './datasets.js'
 import { cotStats } from './cot-stats.js'
@@ -34,11 +33,6 @@ export interface ReasoningAppDeps {
   itemConcurrency?: number
   tuning?: Partial<ConsumerTuning>
 }
-
-const ById = Type.Object({ id: Type.String({ minLength: 1 }) })
-const SplitFile = Type.Object({ id: Type.String({ minLength: 1 }), split: Type.Union([Type.Literal('train'), Type.Literal('test')]) })
-// Spread, not Type.Intersect: with removeAdditional each allOf branch would strip the other's fields.
-const CreateCot = Type.Object({ ...CotDatasetBodySchema.properties, idempotency_key: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })
 
 /** Builds the reasoning service: CoT dataset verbs on NATS and the worker that runs their jobs. */
 export async function buildReasoningApp (deps: ReasoningAppDeps) {
@@ -77,10 +71,7 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
     tuning: deps.tuning
   })
   const service = await serveEndpoints(deps.nc, { name: 'reasoning', version: '0.1.0', description: 'Teacher chain-of-thought datasets, verified by execution', log: deps.log }, {
-    [DATASET_VERBS.create]: { input: CreateCot, handler: async (b: Parameters<CotDatasets['create']>[0]) => await datasets.create(b) },
-    [DATASET_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await records.get(id) },
-    [DATASET_VERBS.list]: { handler: async () => await records.list() },
-    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await records.file(id, split) }
+    ...datasetEndpoints(records, CotDatasetBodySchema, async (b: CotDatasetBody) => await datasets.create(b))
   })
   // The Llama 3 tokenizer decodes its vocabulary on first use (about 1.5 s of CPU): pay it
   // before any message is held, not in a job's finish while other items wait for heartbeats.

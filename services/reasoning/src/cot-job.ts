@@ -1,7 +1,6 @@
 // The CoT dataset job: one item per question. An item asks the teacher (or its cache) to
 // explain the gold SQL, judges the answer, and commits the verdict; `finish` writes the
 // kept answers as the recipe's CoT JSONL, split like the SFT datasets.
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { JobRecord } from '@t2s/core/contracts/common'
@@ -15,13 +14,14 @@ import type { FanOutJobKind, Item, JobContext } from '@t2s/core/jobs/kinds'
 import { LlmError } from '@t2s/core/llm/index'
 import { callService } from '@t2s/core/nats/client'
 import { PromptBuilder, SchemaRenderer, toRecipeJsonl } from '@t2s/core/prompts/index'
-import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
+import { checkDatabaseFiles, databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
 import type { StateDb } from '@t2s/core/state-db'
 import { codeVersion } from '@t2s/core/version'
 import type { DatasetRecords } from '@t2s/core/datasets/records'
 import type { Teacher } from './teacher.js'
-import { checked, goldVerdict, judge, type DropReason, type Verdict } from './verdict.js'
+import { throwIfUnavailable } from '@t2s/core/sql/messages'
+import { goldVerdict, judge, type DropReason, type Verdict } from './verdict.js'
 
 export const COT_JOB_KIND = 'dataset.cot'
 
@@ -96,11 +96,7 @@ export function cotDatasetJob (deps: CotJobDeps): FanOutJobKind<CotItemData, Cot
       const p = params(ctx.job)
       const { src } = await jobEnv(ctx.job)
       const questions = loadQuestions(src, p)
-      for (const dbId of new Set(questions.map((q) => q.db_id))) {
-        if (!existsSync(databaseFile(src.databases_path, dbId))) {
-          throw new JobFailure(`database file ${dbId}/${dbId}.sqlite is missing from the source's databases folder (removed after registration?)`)
-        }
-      }
+      checkDatabaseFiles(src.databases_path, questions)
       return questions.map((q) => ({
         key: String(q.index),
         data: { index: q.index, question_id: q.question_id, db_id: q.db_id, question: q.question, evidence: q.evidence, sql: q.sql }
@@ -153,7 +149,7 @@ async function runItem (ctx: JobContext, item: Item<CotItemData>, deps: CotJobDe
   const p = params(ctx.job)
   const q = item.data
   const dbPath = databaseFile(env.src.databases_path, q.db_id)
-  const run = async (sql: string) => checked(await deps.sandbox.execute(dbPath, sql, { timeoutMs: deps.sqlTimeoutMs, maxRows: deps.maxRows }))
+  const run = async (sql: string) => throwIfUnavailable(await deps.sandbox.execute(dbPath, sql, { timeoutMs: deps.sqlTimeoutMs, maxRows: deps.maxRows }))
   const aborted = () => { if (ctx.signal.aborted) throw new Error(`item ${item.key} aborted (${String(ctx.signal.reason)})`) }
   let cacheHits = 0
   const drop = (v: Verdict & { ok: false }, answer: string | null, attempts: number): CotItemResult =>

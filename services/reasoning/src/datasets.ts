@@ -3,6 +3,7 @@ import type { Accepted } from '@t2s/core/contracts/common'
 import type { CotDatasetBody } from '@t2s/core/contracts/datasets'
 import type { ResolvedSource } from '@t2s/core/contracts/sources'
 import type { DatasetRecords } from '@t2s/core/datasets/records'
+import { checkSplitLimit } from '@t2s/core/datasets/split'
 import { ServiceError } from '@t2s/core/errors'
 import { callService } from '@t2s/core/nats/client'
 import { promptVersion } from '@t2s/core/prompts/index'
@@ -25,7 +26,7 @@ export class CotDatasets {
     if (!this.teacher.baseUrl) {
       throw new ServiceError('UNAVAILABLE', 'no teacher model is configured: set TEACHER_BASE_URL (the teacher\'s OpenAI-compatible URL, e.g. http://vllm-teacher:8000/v1) for the reasoning service')
     }
-    if (body.limit !== undefined && body.limit < 2) throw new ServiceError('BAD_REQUEST', 'body.limit must be >= 2: both splits need an example')
+    checkSplitLimit(body.limit)
     const source = await callService<ResolvedSource>(this.nc, 'dataset', 'resolve_source', { id: body.source })
     const { idempotency_key: idempotencyKey, ...request } = body
     const teacher = { ...request.teacher, model: request.teacher.model ?? this.teacher.model }

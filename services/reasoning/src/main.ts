@@ -2,7 +2,7 @@ import { Type } from 'typebox'
 import { envSchema } from '@t2s/core/config'
 import { createLlmClient } from '@t2s/core/llm/index'
 import { runService } from '@t2s/core/service-main'
-import { SqlSandbox } from '@t2s/core/sql/sandbox'
+import { SANDBOX_ENV, startSandbox } from '@t2s/core/sql/sandbox-env'
 import { buildReasoningApp } from './app.js'
 import { openReasoningDb } from './db.js'
 
@@ -13,16 +13,14 @@ const ReasoningEnv = envSchema({
   TEACHER_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 300_000, description: 'Per teacher request (long CoT answers from a 70B model take minutes under load)' }),
   TEACHER_RETRIES: Type.Integer({ minimum: 0, maximum: 20, default: 8, description: 'Retries of a teacher request on 429, 5xx, connection errors and timeouts (backoff 0.5 s doubling to 8 s: an outage of about 30-40 s is ridden out)' }),
   TEACHER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1024, default: 256, description: 'Teacher requests in flight from this process, all jobs together' }),
-  T2S_SANDBOX_SIZE: Type.Integer({ minimum: 1, maximum: 64, default: 2, description: 'SQL sandbox child processes' }),
-  T2S_SANDBOX_MEMORY_MB: Type.Integer({ minimum: 64, default: 512, description: 'Heap cap of each sandbox process' }),
+  ...SANDBOX_ENV,
   REASONING_SQL_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'Deadline of each gold and answer query when validating by execution' }),
   REASONING_ACK_WAIT_S: Type.Integer({ minimum: 1, default: 30, description: 'Seconds before an item held by a dead process is delivered again' })
 })
 
 await runService('reasoning', ReasoningEnv, async ({ config, log, nc, jobs, dataDir, stateDbPath }) => {
   const db = openReasoningDb(stateDbPath)
-  const sandbox = new SqlSandbox({ size: config.T2S_SANDBOX_SIZE, memoryMb: config.T2S_SANDBOX_MEMORY_MB, log })
-  await sandbox.ready()
+  const sandbox = await startSandbox(config, log)
   const teacher = config.TEACHER_BASE_URL
     ? createLlmClient({
       name: 'teacher',

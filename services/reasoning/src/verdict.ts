@@ -1,9 +1,7 @@
 // Whether a teacher answer is kept, and why not: the three validation modes of a CoT job.
 import { extractSql, recipeExactMatch } from '@t2s/core/llm/index'
 import { sameResultSet } from '@t2s/core/sql/compare'
-import {
-  QUEUE_FULL, QUEUE_WAIT, SANDBOX_CLOSED, START_FAILED, type ExecResult
-} from '@t2s/core/sql/sandbox'
+import type { ExecResult } from '@t2s/core/sql/sandbox'
 
 export type Validation = 'execution' | 'exact' | 'none'
 
@@ -14,24 +12,12 @@ export type DropReason =
 
 export type Verdict = { ok: true } | { ok: false, reason: DropReason, detail: string }
 
-/** Runs one query against the question's database (the sandbox, bound to its file). */
+/**
+ * Runs one query against the question's database (the sandbox, bound to its file). It
+ * throws SandboxUnavailable (throwIfUnavailable) when the sandbox could not run it at all:
+ * the item is then retried, never judged on that.
+ */
 export type RunSql = (sql: string) => Promise<ExecResult>
-
-// Failures of the sandbox itself, not of the query: the item is retried, never judged on them.
-const INFRASTRUCTURE = new Set([SANDBOX_CLOSED, QUEUE_FULL, QUEUE_WAIT, START_FAILED])
-
-export class SandboxUnavailable extends Error {
-  constructor (message: string) {
-    super(message)
-    this.name = 'SandboxUnavailable'
-  }
-}
-
-/** The sandbox's answer, or a thrown SandboxUnavailable when it could not run the query at all. */
-export function checked (r: ExecResult): ExecResult {
-  if (r.status === 'error' && r.error !== undefined && INFRASTRUCTURE.has(r.error)) throw new SandboxUnavailable(r.error)
-  return r
-}
 
 /**
  * The answer's final SQL: its last closed fenced block tagged sql/sqlite (or untagged and
@@ -66,7 +52,7 @@ export async function judge (answer: string, mode: Validation, gold: { sql: stri
   const sql = finalSql(answer)
   if (sql === null) return { ok: false, reason: 'no_sql', detail: 'no closed ```sql block in the answer' }
   if (mode === 'none') return { ok: true }
-  const r = checked(await run(sql))
+  const r = await run(sql)
   if (r.status !== 'ok') return { ok: false, reason: r.status, detail: r.error ?? r.status }
   if (r.truncated) return { ok: false, reason: 'error', detail: `the answer's result has more than ${r.rows.length} rows; too large to compare` }
   if (!sameResultSet(r.rows, gold.rows ?? [])) return { ok: false, reason: 'wrong_result', detail: `${r.rows.length} rows that differ from the gold result` }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { ExecResult } from '@t2s/core/sql/sandbox'
 import { SANDBOX_CLOSED } from '@t2s/core/sql/sandbox'
-import { checked, finalSql, goldVerdict, judge, SandboxUnavailable, type RunSql } from '../src/verdict.js'
+import { SandboxUnavailable, throwIfUnavailable } from '@t2s/core/sql/messages'
+import { finalSql, goldVerdict, judge, type RunSql } from '../src/verdict.js'
 
 const ok = (rows: ExecResult['rows'], truncated = false): ExecResult => ({ status: 'ok', columns: ['c'], rows, truncated, elapsed_ms: 1 })
 const fail = (status: ExecResult['status'], error: string): ExecResult => ({ status, columns: [], rows: [], truncated: false, error, elapsed_ms: 1 })
@@ -76,8 +77,8 @@ describe('judge', () => {
   })
 
   test('a sandbox that cannot run queries throws instead of judging', async () => {
-    assert.throws(() => checked(fail('error', SANDBOX_CLOSED)), SandboxUnavailable)
-    const run = async () => checked(fail('error', SANDBOX_CLOSED))
+    assert.throws(() => throwIfUnavailable(fail('error', SANDBOX_CLOSED)), SandboxUnavailable)
+    const run = async () => throwIfUnavailable(fail('error', SANDBOX_CLOSED))
     await assert.rejects(judge(answer('SELECT a FROM t'), 'execution', gold, run), SandboxUnavailable)
   })
 

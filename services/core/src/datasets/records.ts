@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { Type, type TObject } from 'typebox'
 import type { Accepted, JobRecord } from '../contracts/common.js'
-import type { Dataset, DatasetFile } from '../contracts/datasets.js'
+import { DATASET_VERBS, type Dataset, type DatasetFile } from '../contracts/datasets.js'
 import { ServiceError } from '../errors.js'
 import { newId, type JobStore } from '../jobs/store.js'
+import type { Endpoints } from '../nats/service.js'
 import type { StateDb } from '../state-db.js'
 import { artifactDir } from './artifacts.js'
 
@@ -156,5 +158,23 @@ export class DatasetRecords {
       created_at: row.created_at,
       finished_at: row.finished_at ?? job?.finished_at ?? null
     }
+  }
+}
+
+const ById = Type.Object({ id: Type.String({ minLength: 1 }) })
+const SplitFile = Type.Object({ id: Type.String({ minLength: 1 }), split: Type.Union([Type.Literal('train'), Type.Literal('test')]) })
+
+/**
+ * The dataset verbs a service answers on NATS: `create` with its own request schema (plus
+ * the gateway's idempotency key) and handler; get, list and file from its records.
+ */
+export function datasetEndpoints<B> (records: DatasetRecords, body: TObject, create: (b: B & { idempotency_key?: string }) => Promise<Accepted>): Endpoints {
+  // One flat object (not allOf): with removeAdditional each allOf branch would strip the other's fields.
+  const Create = Type.Object({ ...body.properties, idempotency_key: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })
+  return {
+    [DATASET_VERBS.create]: { input: Create, handler: create },
+    [DATASET_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await records.get(id) },
+    [DATASET_VERBS.list]: { handler: async () => await records.list() },
+    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await records.file(id, split) }
   }
 }

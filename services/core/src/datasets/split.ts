@@ -43,3 +43,8 @@ export function seededSplit<T> (items: readonly T[], testSize: number, seed: num
   const perm = seededPermutation(n, seed)
   return { test: perm.slice(0, nTest).map((i) => items[i]), train: perm.slice(nTest).map((i) => items[i]) }
 }
+
+/** Refuses a dataset request whose `limit` leaves too few questions for both splits. */
+export function checkSplitLimit (limit: number | undefined): void {
+  if (limit !== undefined && limit < 2) throw new ServiceError('BAD_REQUEST', 'body.limit must be >= 2: both splits need an example')
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { ServiceError } from '../errors.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { JobFailure, ServiceError } from '../errors.js'
 import type { Difficulty, Question } from '../contracts/sources.js'
 
 const DB_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
@@ -56,6 +56,15 @@ const bad = (message: string) => new ServiceError('BAD_REQUEST', message)
 
 /** `<databases>/<db_id>/<db_id>.sqlite`, the BIRD layout. */
 export const databaseFile = (databasesDir: string, dbId: string) => `${databasesDir}/${dbId}/${dbId}.sqlite`
+
+/** Fails a job whose questions need a database file that is gone from the source's folder. */
+export function checkDatabaseFiles (databasesDir: string, questions: Question[]): void {
+  for (const dbId of new Set(questions.map((q) => q.db_id))) {
+    if (!existsSync(databaseFile(databasesDir, dbId))) {
+      throw new JobFailure(`database file ${dbId}/${dbId}.sqlite is missing from the source's databases folder (removed after registration?)`)
+    }
+  }
+}
 
 /**
  * Loads a registered source's questions for another service, refusing a file that

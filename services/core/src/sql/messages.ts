@@ -11,7 +11,26 @@ export const OUT_OF_MEMORY = 'the query exceeded the SQL sandbox memory limit'
 export const TIMED_OUT = 'the query exceeded its time limit'
 
 /**
+ * Errors meaning the sandbox could not run the query at all (closed, overloaded, not
+ * starting): a caller retries its work item rather than judge the query on them.
+ */
+export const SANDBOX_UNAVAILABLE: ReadonlySet<string> = new Set([SANDBOX_CLOSED, QUEUE_FULL, QUEUE_WAIT, START_FAILED])
+
+/**
  * Errors of the sandbox itself rather than verdicts on the query: a result carrying one
  * says nothing lasting about the SQL, so no cache keeps it.
  */
-export const SANDBOX_FAILURES: ReadonlySet<string> = new Set([CRASHED, OUT_OF_MEMORY, QUEUE_FULL, QUEUE_WAIT, SANDBOX_CLOSED, START_FAILED])
+export const SANDBOX_FAILURES: ReadonlySet<string> = new Set([...SANDBOX_UNAVAILABLE, CRASHED, OUT_OF_MEMORY])
+
+export class SandboxUnavailable extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'SandboxUnavailable'
+  }
+}
+
+/** The sandbox's answer, or a thrown SandboxUnavailable when it could not run the query at all. */
+export function throwIfUnavailable<R extends { status: string, error?: string | null }> (r: R): R {
+  if (r.status === 'error' && r.error != null && SANDBOX_UNAVAILABLE.has(r.error)) throw new SandboxUnavailable(r.error)
+  return r
+}

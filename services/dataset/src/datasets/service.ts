@@ -1,7 +1,7 @@
 import type { SftDatasetBody } from '@t2s/core/contracts/datasets'
 import type { Accepted } from '@t2s/core/contracts/common'
 import type { DatasetRecords } from '@t2s/core/datasets/records'
-import { ServiceError } from '@t2s/core/errors'
+import { checkSplitLimit } from '@t2s/core/datasets/split'
 import { promptVersion } from '@t2s/core/prompts/index'
 import type { SourceRegistry } from '../sources/registry.js'
 
@@ -14,7 +14,7 @@ export class SftDatasets {
 
   async create (body: SftDatasetBody & { idempotency_key?: string }): Promise<Accepted> {
     const source = this.sources.get(body.source)
-    if (body.limit !== undefined && body.limit < 2) throw new ServiceError('BAD_REQUEST', 'body.limit must be >= 2: both splits need an example')
+    checkSplitLimit(body.limit)
     const { idempotency_key: idempotencyKey, ...params } = body
     return await this.records.create({
       source,

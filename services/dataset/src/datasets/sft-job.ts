@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SftDatasetBody } from '@t2s/core/contracts/datasets'
 import type { Question } from '@t2s/core/contracts/sources'
@@ -8,7 +7,7 @@ import { tokenStats } from '@t2s/core/datasets/stats'
 import { JobFailure } from '@t2s/core/errors'
 import type { JobContext, SingleJobKind } from '@t2s/core/jobs/kinds'
 import { PromptBuilder, toRecipeJsonl } from '@t2s/core/prompts/index'
-import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
+import { checkDatabaseFiles, databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
 import { fileSha256 } from '@t2s/core/util/digest'
 import { codeVersion } from '@t2s/core/version'
@@ -91,14 +90,6 @@ export function sftDatasetJob (deps: SftJobDeps): SingleJobKind {
       })
       await ctx.progress(questions.length, questions.length)
       return { dataset_id: p.dataset_id, train: split.train.length, test: split.test.length, dropped: dropped.length }
-    }
-  }
-}
-
-function checkDatabaseFiles (databasesPath: string, questions: Question[]): void {
-  for (const dbId of new Set(questions.map((q) => q.db_id))) {
-    if (!existsSync(databaseFile(databasesPath, dbId))) {
-      throw new JobFailure(`database file ${dbId}/${dbId}.sqlite is missing from the source's databases folder (removed after registration?)`)
     }
   }
 }
