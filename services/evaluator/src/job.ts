@@ -169,7 +169,7 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
     const now = Date.now()
     if (now - (lastMetric.get(evalId) ?? 0) < METRIC_EVERY_MS) return
     lastMetric.set(evalId, now)
-    const row = deps.store.db.prepare('SELECT count(*) AS scored, coalesce(sum(correct), 0) AS correct FROM eval_items WHERE eval_id = ?').get(evalId) as { scored: number, correct: number }
+    const row = deps.store.tally(evalId)
     await ctx.event('metric', { scored: row.scored, correct: row.correct, ex: row.scored === 0 ? 0 : 100 * row.correct / row.scored }).catch(() => {})
   }
 
@@ -218,7 +218,7 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
       deps.store.finish(evalId)
       deps.contexts.forget(evalId)
       lastMetric.delete(evalId)
-      const row = deps.store.db.prepare('SELECT count(*) AS scored, coalesce(sum(correct), 0) AS correct FROM eval_items WHERE eval_id = ?').get(evalId) as { scored: number, correct: number }
+      const row = deps.store.tally(evalId)
       const ex = row.scored === 0 ? 0 : 100 * row.correct / row.scored
       await ctx.event('log', { message: `evaluation ${evalId}: EX ${ex.toFixed(2)} over ${row.scored} questions` }).catch(() => {})
       return { evaluation_id: evalId, scored: row.scored, correct: row.correct, ex_total: ex, items: counts.total }

@@ -1,19 +1,8 @@
-import { ITEM_STATUSES, type Evaluation, type ItemStatus } from '@t2s/core/contracts/evaluations'
+import { ITEM_STATUSES, type Evaluation } from '@t2s/core/contracts/evaluations'
 import type { JobRecord } from '@t2s/core/contracts/common'
-import type { EvaluationRow, EvaluationStore } from './store.js'
+import type { EvaluationRow, EvaluationStore, ItemGroup } from './store.js'
 
 const BUCKETS = ['simple', 'moderate', 'challenging'] as const
-
-interface Group {
-  difficulty: string | null
-  status: ItemStatus
-  n: number
-  correct: number
-  f1: number
-  cached: number
-  prompt: number
-  completion: number
-}
 
 const pct = (part: number, whole: number) => whole === 0 ? 0 : 100 * part / whole
 
@@ -23,11 +12,9 @@ const pct = (part: number, whole: number) => whole === 0 ? 0 : 100 * part / whol
  * 0-100 per difficulty and in total over every scored question.
  */
 export function buildReport (store: EvaluationStore, row: EvaluationRow, job: JobRecord | null): Evaluation {
-  const groups = store.db.prepare(`SELECT difficulty, status, count(*) AS n, sum(correct) AS correct, sum(soft_f1) AS f1, sum(gold_cached) AS cached,
-      coalesce(sum(prompt_tokens), 0) AS prompt, coalesce(sum(completion_tokens), 0) AS completion
-    FROM eval_items WHERE eval_id = ? GROUP BY difficulty, status`).all(row.id) as Group[]
+  const groups = store.groups(row.id)
   const per = (d: string | null) => groups.filter((g) => d === null || g.difficulty === d)
-  const sum = (gs: Group[], k: 'n' | 'correct' | 'f1' | 'cached' | 'prompt' | 'completion') => gs.reduce((s, g) => s + g[k], 0)
+  const sum = (gs: ItemGroup[], k: 'n' | 'correct' | 'f1' | 'cached' | 'prompt' | 'completion') => gs.reduce((s, g) => s + g[k], 0)
   const all = per(null)
   const total = sum(all, 'n')
   const ex = { simple: 0, moderate: 0, challenging: 0, total: pct(sum(all, 'correct'), total) }
@@ -42,7 +29,7 @@ export function buildReport (store: EvaluationStore, row: EvaluationRow, job: Jo
   counts.unknown = total - counts.simple - counts.moderate - counts.challenging
   const statuses = Object.fromEntries(ITEM_STATUSES.map((s) => [s, sum(all.filter((g) => g.status === s), 'n')])) as Evaluation['statuses']
 
-  const latencies = store.db.prepare('SELECT latency_ms FROM eval_items WHERE eval_id = ? ORDER BY latency_ms').pluck().all(row.id) as number[]
+  const latencies = store.latencies(row.id)
   const quantile = (q: number) => latencies.length === 0 ? null : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
   const started = job?.started_at ?? null
   const finished = job?.finished_at ?? row.finished_at

@@ -65,15 +65,35 @@ export const toItem = (r: ItemRow): EvaluationItem => ({
   tokens: r.prompt_tokens === null ? null : { prompt: r.prompt_tokens, completion: r.completion_tokens ?? 0 }
 })
 
+/** Scored items of one difficulty and status, summed for the report. */
+export interface ItemGroup {
+  difficulty: string | null
+  status: ItemStatus
+  n: number
+  correct: number
+  f1: number
+  cached: number
+  prompt: number
+  completion: number
+}
+
 /** The evaluator's rows: evaluations, their predictions and their scored items. */
 export class EvaluationStore {
   private readonly selectPrediction
   private readonly insertItemStmt
+  private readonly selectTally
+  private readonly selectGroups
+  private readonly selectLatencies
 
   constructor (readonly db: StateDb) {
     this.selectPrediction = db.prepare('SELECT sql FROM eval_predictions WHERE eval_id = ? AND idx = ?')
     this.insertItemStmt = db.prepare(`INSERT INTO eval_items (eval_id, idx, question_id, db_id, difficulty, status, correct, soft_f1, sql, gold_sql, error, latency_ms, prompt_tokens, completion_tokens, gold_cached, answer)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.selectTally = db.prepare('SELECT count(*) AS scored, coalesce(sum(correct), 0) AS correct FROM eval_items WHERE eval_id = ?')
+    this.selectGroups = db.prepare(`SELECT difficulty, status, count(*) AS n, sum(correct) AS correct, sum(soft_f1) AS f1, sum(gold_cached) AS cached,
+      coalesce(sum(prompt_tokens), 0) AS prompt, coalesce(sum(completion_tokens), 0) AS completion
+    FROM eval_items WHERE eval_id = ? GROUP BY difficulty, status`)
+    this.selectLatencies = db.prepare('SELECT latency_ms FROM eval_items WHERE eval_id = ? ORDER BY latency_ms').pluck()
   }
 
   insert (row: EvaluationRow, predictions: Array<string | null> | null): void {
@@ -117,6 +137,21 @@ export class EvaluationStore {
   /** Called inside the job item's commit transaction: exactly one row per question. */
   insertItem (evalId: string, r: ItemRow): void {
     this.insertItemStmt.run(evalId, r.idx, r.question_id, r.db_id, r.difficulty, r.status, r.correct, r.soft_f1, r.sql, r.gold_sql, r.error, r.latency_ms, r.prompt_tokens, r.completion_tokens, r.gold_cached, r.answer)
+  }
+
+  /** Questions scored so far and how many of them are correct. */
+  tally (id: string): { scored: number, correct: number } {
+    return this.selectTally.get(id) as { scored: number, correct: number }
+  }
+
+  /** The scored items summed per difficulty and status. */
+  groups (id: string): ItemGroup[] {
+    return this.selectGroups.all(id) as ItemGroup[]
+  }
+
+  /** Every scored item's latency, ascending. */
+  latencies (id: string): number[] {
+    return this.selectLatencies.all(id) as number[]
   }
 
   scoredCount (id: string): number {
