@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Service } from '@nats-io/services'
@@ -38,6 +38,7 @@ describe('training jobs through gateway → NATS → trainer service, with the s
   let datasetService: Service
   let reasoningService: Service
   const datasets = new Map<string, { path: string, bytes: number }>()
+  const scriptFile = join(process.env.TMPDIR ?? '/tmp', `fake-trainer-script-${process.pid}.json`)
 
   const post = async (payload: object) => await stack.gateway.inject({ method: 'POST', url: '/v1/training-jobs', headers: AUTH, payload })
   const get = async (id: string) => (await stack.gateway.inject({ url: `/v1/training-jobs/${id}`, headers: AUTH })).json()
@@ -51,7 +52,6 @@ describe('training jobs through gateway → NATS → trainer service, with the s
 
   before(async () => {
     student = await startFakeOpenAI({ apiKey: 'student-key' })
-    const scriptFile = join(process.env.TMPDIR ?? '/tmp', `fake-trainer-script-${process.pid}.json`)
     writeFakeScript(scriptFile, {
       default: { step_ms: 15 },
       'slow-model': { step_ms: 150, total_steps: 400 },
@@ -92,6 +92,7 @@ describe('training jobs through gateway → NATS → trainer service, with the s
     await reasoningService?.stop()
     await stack?.stop()
     await student?.close()
+    rmSync(scriptFile, { force: true })
   })
 
   test('a run streams its loss as SSE, keeps the series, draws it, publishes the adapter and announces it to the student', async () => {
