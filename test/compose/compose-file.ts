@@ -19,7 +19,7 @@ export function variablesIn (text: string): VariableUse[] {
 }
 
 /** Compose's interpolation of one scalar, with `env` standing for the shell and .env. */
-export function interpolate (text: string, env: Record<string, string>): string {
+function interpolate (text: string, env: Record<string, string>): string {
   return text.replace(VARIABLE, (whole, name: string | undefined, op: string | undefined, arg: string | undefined) => {
     if (whole === '$$') return '$'
     const value = env[name!]

@@ -38,13 +38,13 @@ export const goldAnswer: FakeAnswer = ({ messages }) => {
 }
 
 /** `echo`: the last user message, verbatim (handy to inspect prompts). */
-export const echoAnswer: FakeAnswer = ({ messages }) => {
+const echoAnswer: FakeAnswer = ({ messages }) => {
   const user = messages.filter((m) => m.role === 'user').at(-1)
   return user === undefined ? '' : messageText(user)
 }
 
 /** `flaky`: like `gold`, but about one call in five answers 503 (to watch retries locally). */
-export const flakyAnswer: FakeAnswer = (req) => {
+const flakyAnswer: FakeAnswer = (req) => {
   if (req.index === 0 && req.call % 5 === 4) return { status: 503 }
   return goldAnswer(req)
 }

@@ -118,7 +118,7 @@ const REASONS: Record<number, string> = {
 }
 
 /** vLLM's error JSON (`ErrorResponse`): `{ object: 'error', message, type, param, code }`. */
-export function vllmError (status: number, message: string, type = REASONS[status] ?? 'Error'): Record<string, unknown> {
+function vllmError (status: number, message: string, type = REASONS[status] ?? 'Error'): Record<string, unknown> {
   return { object: 'error', message, type, param: null, code: status }
 }
 

@@ -9,19 +9,17 @@ import { ensureJetStream } from '@t2s/core/jobs/setup'
 import { JobStore } from '@t2s/core/jobs/store'
 import { buildGateway } from '../../gateway/src/app.js'
 import { waitJobDone } from './jobs.js'
-import { startNatsServer, type TestNatsServer } from './nats-server.js'
+import { startNatsServer } from './nats-server.js'
 import { startTs, type Proc } from './processes.js'
 
-export const API_KEY = 'stack-test-key-0123456789'
+const API_KEY = 'stack-test-key-0123456789'
 export const AUTH = { authorization: `Bearer ${API_KEY}` }
 
 export interface Stack {
-  nats: TestNatsServer
   nc: NatsConnection
   jobs: JobStore
   gateway: FastifyInstance
   dataDir: string
-  env: Record<string, string>
   procs: Map<string, Proc>
   /** (Re)starts a service process with the stack's environment plus `extra`. */
   startService: (name: string, extra?: Record<string, string>) => Promise<Proc>
@@ -53,12 +51,10 @@ export async function startStack (services: string[], env: Record<string, string
   const gateway = await buildGateway({ nc, jobs, apiKeys: [API_KEY], services, dataDir })
   await gateway.ready()
   return {
-    nats,
     nc,
     jobs,
     gateway,
     dataDir,
-    env: baseEnv,
     procs,
     startService,
     waitJob: async (id, timeoutMs = 60_000) => await waitJobDone(jobs, id, timeoutMs),

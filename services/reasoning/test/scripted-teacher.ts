@@ -44,7 +44,7 @@ const QUESTION_RE = /-- Text Question Input: (.*?)\n {8}-- Gold SQL Output: /s
 const GOLD_RE = /-- Gold SQL Output: (.*?)\n[ \t]*\n/s
 
 /** Reads question and gold back from the teacher prompt (seed-recipe §3.2). */
-export function parseTeacherPrompt (prompt: string): { question: string, gold: string } | null {
+function parseTeacherPrompt (prompt: string): { question: string, gold: string } | null {
   const q = QUESTION_RE.exec(prompt)
   const g = GOLD_RE.exec(prompt)
   return q && g ? { question: q[1], gold: g[1] } : null
