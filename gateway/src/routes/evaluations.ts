@@ -2,14 +2,13 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { AcceptedSchema, IdParamsSchema } from '@t2s/core/contracts/common'
 import {
-  CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListSchema, ItemPageSchema, ItemsQuerySchema,
+  CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListQuerySchema, EvaluationListSchema, ItemPageSchema, ItemsQuerySchema,
   type EvaluationItem, type ItemChunk
 } from '@t2s/core/contracts/evaluations'
 import type { Bus } from '../lib/bus.js'
 import { ok, problems } from '../lib/schemas.js'
 
 const EvaluationRef = Type.Unsafe({ $ref: 'Evaluation#' })
-const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }, { additionalProperties: false })
 const Predictions = Type.Record(Type.String(), Type.String(), { description: 'The official BIRD predictions object: "position": "SQL\\t----- bird -----\\tdb_id"' })
 
 export function evaluationRoutes (app: FastifyInstance, bus: Bus): void {
@@ -24,7 +23,7 @@ export function evaluationRoutes (app: FastifyInstance, bus: Bus): void {
   }, async (request, reply) => reply.code(202).send(await bus.call('evaluator', EVALUATION_VERBS.create, request.body, 30_000)))
 
   app.get('/v1/evaluations', {
-    schema: { tags: ['evaluations'], summary: 'Evaluations, newest first', querystring: ListQuery, response: { 200: ok('Evaluations', EvaluationListSchema), ...problems(400) } }
+    schema: { tags: ['evaluations'], summary: 'Evaluations, newest first', querystring: EvaluationListQuerySchema, response: { 200: ok('Evaluations', EvaluationListSchema), ...problems(400) } }
   }, async (request) => await bus.call('evaluator', EVALUATION_VERBS.list, request.query))
 
   app.get('/v1/evaluations/:id', {

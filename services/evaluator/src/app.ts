@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Type } from 'typebox'
-import { CreateEvaluationBodySchema, EVALUATION_VERBS, GenerateSqlBodySchema, ItemStatusSchema } from '@t2s/core/contracts/evaluations'
+import { CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListQuerySchema, GenerateSqlBodySchema, ItemsQuerySchema } from '@t2s/core/contracts/evaluations'
 import type { JobStore } from '@t2s/core/jobs/store'
 import { JobWorker } from '@t2s/core/jobs/worker'
 import type { ConsumerTuning } from '@t2s/core/jobs/setup'
@@ -37,13 +37,7 @@ export interface EvaluatorAppDeps {
 }
 
 const ById = Type.Object({ id: Type.String({ minLength: 1 }) })
-const ListQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) })
-const ItemsQuery = Type.Object({
-  id: Type.String({ minLength: 1 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: 5000, default: 100 }),
-  status: Type.Optional(ItemStatusSchema)
-})
+const ItemsQuery = Type.Object({ id: Type.String({ minLength: 1 }), ...ItemsQuerySchema.properties })
 const PredictionsQuery = Type.Object({ id: Type.String({ minLength: 1 }), offset: Type.Integer({ minimum: 0, default: 0 }) })
 
 /** Builds the evaluator: its NATS verbs, the evaluation job kind and the SQL sandbox. */
@@ -70,7 +64,7 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
   const service = await serveEndpoints(deps.nc, { name: 'evaluator', version: '0.1.0', description: 'BIRD execution accuracy of prediction files and served models', log: deps.log }, {
     [EVALUATION_VERBS.create]: { input: CreateEvaluationBodySchema, handler: async (b) => await evaluations.create(b) },
     [EVALUATION_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await evaluations.get(id) },
-    [EVALUATION_VERBS.list]: { input: ListQuery, handler: async ({ limit }: { limit: number }) => await evaluations.list(limit) },
+    [EVALUATION_VERBS.list]: { input: EvaluationListQuerySchema, handler: async ({ limit }: { limit: number }) => await evaluations.list(limit) },
     [EVALUATION_VERBS.items]: { input: ItemsQuery, handler: (q) => evaluations.items(q) },
     [EVALUATION_VERBS.predictions]: { input: PredictionsQuery, handler: (q) => evaluations.predictions(q) },
     [EVALUATION_VERBS.generate]: { input: GenerateSqlBodySchema, handler: async (b) => await evaluations.generate(b) },

@@ -103,6 +103,11 @@ export const EvaluationSchema = Type.Object({
 }, { $id: 'Evaluation', additionalProperties: false })
 export type Evaluation = Static<typeof EvaluationSchema>
 
+/** Query of the evaluation list (the gateway's route and the evaluator's verb). */
+export const EvaluationListQuerySchema = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 })
+}, { additionalProperties: false })
+
 export const EvaluationListSchema = Type.Object({
   items: Type.Array(Type.Unsafe<Evaluation>({ $ref: 'Evaluation#' })),
   total: Type.Integer()
