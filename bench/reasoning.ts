@@ -16,9 +16,9 @@ import { loadavg } from 'node:os'
 import { eventSubject } from '../services/core/src/contracts/subjects.js'
 import { createLlmClient, type LlmMessage } from '../services/core/src/llm/index.js'
 import type { JobEvent } from '../services/core/src/jobs/store.js'
-import { startFakeOpenAI } from '../test/fake-openai/server.js'
+import { startFakeOpenAI, type FakeOpenAI } from '../test/fake-openai/server.js'
 import { sharedData } from '../test/helpers/shared-data.js'
-import { AUTH, startStack } from '../test/helpers/stack.js'
+import { AUTH, startStack, type Stack } from '../test/helpers/stack.js'
 import { machine } from './machine.js'
 
 const { values } = parseArgs({
@@ -35,11 +35,6 @@ const levels = values.levels!.split(',').map(Number)
 const data = sharedData()
 if (!data) throw new Error('needs ../shared/data (or T2S_SHARED_DATA)')
 
-const fake = await startFakeOpenAI({ latencyMs: latency, models: levels.map((c) => `teacher-c${c}`) })
-const stack = await startStack(['dataset', 'reasoning'], { T2S_SOURCE_ROOTS: data, TEACHER_BASE_URL: fake.url, TEACHER_MODEL: `teacher-c${levels[0]}`, LOG_LEVEL: 'warn' })
-console.log(`machine: ${machine()}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
-console.log(`${n} bird-sample dev questions, teacher latency ${latency} ms, validation ${values.validation}`)
-
 /** The reasoning process's main thread: nanoseconds on a CPU and waiting in a run queue for one (Linux). */
 function schedstat (pid: number): { run: number, wait: number } {
   const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number)
@@ -47,7 +42,7 @@ function schedstat (pid: number): { run: number, wait: number } {
 }
 
 /** What the openai client and the fake reach on this machine by themselves: the job's prompts sent again, c at a time. */
-async function bareClient (c: number, prompts: LlmMessage[][]): Promise<number> {
+async function bareClient (fake: FakeOpenAI, c: number, prompts: LlmMessage[][]): Promise<number> {
   const client = createLlmClient({ name: 'bare', baseUrl: fake.url, model: `teacher-c${c}`, concurrency: c })
   const t = performance.now()
   await Promise.all(prompts.map(async (messages) => await client.chat({ messages, temperature: 0 })))
@@ -58,7 +53,7 @@ async function bareClient (c: number, prompts: LlmMessage[][]): Promise<number> 
  * The stamp of the progress event of a job's last committed item. Subscribed to every job's
  * events before the POST (the job id comes with its answer, long before its last item).
  */
-function lastItemTime (): { forJob: (jobId: string) => void, done: Promise<number> } {
+function lastItemTime (stack: Stack): { forJob: (jobId: string) => void, done: Promise<number> } {
   const sub = stack.nc.subscribe(eventSubject('>'))
   let wanted = ''
   const done = (async () => {
@@ -74,10 +69,17 @@ function lastItemTime (): { forJob: (jobId: string) => void, done: Promise<numbe
   return { done, forJob: (jobId) => { wanted = jobId } }
 }
 
+// Both started inside the try: a stack that fails to start does not leave the fake server running.
+let fake: FakeOpenAI | undefined
+let stack: Stack | undefined
 try {
+  fake = await startFakeOpenAI({ latencyMs: latency, models: levels.map((c) => `teacher-c${c}`) })
+  stack = await startStack(['dataset', 'reasoning'], { T2S_SOURCE_ROOTS: data, TEACHER_BASE_URL: fake.url, TEACHER_MODEL: `teacher-c${levels[0]}`, LOG_LEVEL: 'warn' })
+  console.log(`machine: ${machine()}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  console.log(`${n} bird-sample dev questions, teacher latency ${latency} ms, validation ${values.validation}`)
   await stack.registerSource('dev', 'bird-sample/dev.json', 'bird-sample/dev_databases')
   for (const c of levels) {
-    const watch = lastItemTime()
+    const watch = lastItemTime(stack)
     const pid = stack.procs.get('reasoning')!.child.pid!
     const sched0 = schedstat(pid)
     const res = await stack.gateway.inject({
@@ -105,11 +107,14 @@ try {
     console.log(`concurrency ${String(c).padStart(2)}: ${items.toFixed(2)} items/s (${(100 * items / ideal).toFixed(1)} % of ${ideal}), whole job ${whole.toFixed(2)} items/s (${(100 * whole / ideal).toFixed(1)} %); kept ${d.counts.kept}, ${calls} teacher calls (the first ${firstCall} ms after the start), most teacher requests in flight so far ${fake.stats().maxInFlight}`)
     // At concurrency 1 a sample does (the full set would take n × latency again).
     const sample = fake.calls.filter((x) => x.model === `teacher-c${c}`).map((x) => x.messages as LlmMessage[]).slice(0, c === 1 ? 100 : n)
-    const ceiling = await bareClient(c, sample)
+    const ceiling = await bareClient(fake, c, sample)
     console.log(`  the same ${sample.length} prompts from a bare LLM client at concurrency ${c}, no service: ${ceiling.toFixed(2)} requests/s (${(100 * ceiling / ideal).toFixed(1)} %)`)
     console.log(`  reasoning main thread: ${Math.round((sched1.run - sched0.run) / 1e6)} ms on a CPU (${((sched1.run - sched0.run) / 1e6 / n).toFixed(1)} ms per item), ${Math.round((sched1.wait - sched0.wait) / 1e6)} ms runnable but waiting for one; load average ${loadavg()[0].toFixed(1)}`)
   }
 } finally {
-  await stack.stop()
-  await fake.close()
+  try {
+    await stack?.stop()
+  } finally {
+    await fake?.close()
+  }
 }
