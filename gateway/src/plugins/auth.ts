@@ -28,8 +28,10 @@ export function registerAuth (app: FastifyInstance, keys: string[]): void {
     const route = request.routeOptions.url
     if (route === undefined || OPEN.has(route) || route.startsWith('/docs')) return
     const token = bearer(request)
-    // Comparing fixed-length digests keeps the check constant-time whatever the input.
-    const ok = token !== null && accepted.some((k) => timingSafeEqual(k, digest(token)))
+    // Comparing fixed-length digests keeps the check constant-time whatever the input;
+    // the presented token is hashed once, not once per configured key.
+    const presented = token === null ? null : digest(token)
+    const ok = presented !== null && accepted.some((k) => timingSafeEqual(k, presented))
     if (!ok) {
       reply.header('www-authenticate', 'Bearer')
       return sendProblem(reply, 401, token === null ? 'missing bearer token: send Authorization: Bearer <key>' : 'invalid API key')
