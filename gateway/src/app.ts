@@ -38,7 +38,7 @@ export interface GatewayOptions {
   dataDir?: string
 }
 
-export const BODY_LIMIT = 1024 * 1024
+const BODY_LIMIT = 1024 * 1024
 
 /** Builds the gateway without listening: server.ts, tests and the OpenAPI export share it. */
 export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstance> {

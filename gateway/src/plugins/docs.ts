@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 
-export const API_TAGS = [
+const API_TAGS = [
   { name: 'health', description: 'Liveness and readiness' },
   { name: 'sources', description: 'Benchmark splits in BIRD layout (questions JSON + SQLite folder)' },
   { name: 'datasets', description: 'SFT and chain-of-thought training files built from a source' },

@@ -14,7 +14,7 @@ import type { EvaluationStore } from './store.js'
 import { majorityVote } from './vote.js'
 
 export const EVALUATION_KIND = 'evaluation.run'
-export const SCORER_VERSION = 'bird-ex-1'
+const SCORER_VERSION = 'bird-ex-1'
 
 /** What an item's run produces; the question's own fields are added at commit. */
 export interface ItemResult {

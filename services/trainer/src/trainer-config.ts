@@ -4,7 +4,7 @@ import { badRequest } from '@t2s/core/errors'
 
 /** Where one training job keeps its files, relative to DATA_DIR. */
 export const runDir = (trainingId: string) => join('trainer', 'runs', trainingId)
-export const outputDir = (trainingId: string) => join(runDir(trainingId), 'out')
+const outputDir = (trainingId: string) => join(runDir(trainingId), 'out')
 
 /**
  * The trainer's configuration file (an `SFTConfig` of trainer-gpu) for a request, with
