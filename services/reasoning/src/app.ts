@@ -12,7 +12,7 @@ import type { StateDb } from '@t2s/core/state-db'
 import { DatasetRecords, datasetEndpoints } from '@t2s/core/datasets/records'
 import { COT_JOB_KIND, cotDatasetJob } from './cot-job.js'
 import { CotDatasets } from './datasets.js'
-import { cotStats } from './cot-stats.js'
+import { cotStatsReader } from './cot-stats.js'
 import { Teacher } from './teacher.js'
 
 export interface ReasoningAppDeps {
@@ -36,6 +36,7 @@ export interface ReasoningAppDeps {
 
 /** Builds the reasoning service: CoT dataset verbs on NATS and the worker that runs their jobs. */
 export async function buildReasoningApp (deps: ReasoningAppDeps) {
+  const readStats = cotStatsReader(deps.db)
   const records = new DatasetRecords({
     db: deps.db,
     jobs: deps.jobs,
@@ -46,7 +47,7 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
     jobKind: COT_JOB_KIND,
     service: 'reasoning',
     // Counted from the committed items, so they move while the job runs.
-    liveStats: (jobId) => ({ ...cotStats(deps.db, jobId) })
+    liveStats: (jobId) => ({ ...readStats(jobId) })
   })
   const teacher = deps.teacher ? new Teacher(deps.db, deps.teacher) : null
   const datasets = new CotDatasets(records, deps.nc, { baseUrl: deps.teacher ? 'configured' : null, model: deps.teacherModel })

@@ -21,6 +21,7 @@ import { codeVersion } from '@t2s/core/version'
 import type { DatasetRecords } from '@t2s/core/datasets/records'
 import type { Teacher } from './teacher.js'
 import { throwIfUnavailable } from '@t2s/core/sql/messages'
+import { cotStatsReader, type CotStats } from './cot-stats.js'
 import { goldVerdict, judge, type DropReason, type Verdict } from './verdict.js'
 
 export const COT_JOB_KIND = 'dataset.cot'
@@ -83,6 +84,7 @@ export function cotDatasetJob (deps: CotJobDeps): FanOutJobKind<CotItemData, Cot
     }
     return env
   }
+  const readStats = cotStatsReader(deps.db)
   const insertItem = deps.db.prepare(`INSERT OR IGNORE INTO cot_items (job_id, item_key, idx, question_id, db_id, kept, reason, detail, answer, attempts, cache_hits)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 
@@ -115,7 +117,7 @@ export function cotDatasetJob (deps: CotJobDeps): FanOutJobKind<CotItemData, Cot
 
     finish: async (ctx) => {
       try {
-        return await finish(ctx, deps, await jobEnv(ctx.job))
+        return await finish(ctx, deps, await jobEnv(ctx.job), readStats)
       } finally {
         envs.delete(ctx.job.id)
       }
@@ -195,7 +197,7 @@ async function runItem (ctx: JobContext, item: Item<CotItemData>, deps: CotJobDe
 
 interface ItemRow { idx: number, question_id: number | null, db_id: string, kept: number, reason: string | null, detail: string | null, answer: string | null }
 
-async function finish (ctx: JobContext, deps: CotJobDeps, env: JobEnv): Promise<Record<string, unknown>> {
+async function finish (ctx: JobContext, deps: CotJobDeps, env: JobEnv, readStats: (jobId: string) => CotStats): Promise<Record<string, unknown>> {
   const p = params(ctx.job)
   const questions = new Map(loadQuestions(env.src, p).map((q) => [q.index, q]))
   const rows = deps.db.prepare('SELECT idx, question_id, db_id, kept, reason, detail, answer FROM cot_items WHERE job_id = ? ORDER BY idx').all(ctx.job.id) as ItemRow[]
@@ -230,6 +232,8 @@ async function finish (ctx: JobContext, deps: CotJobDeps, env: JobEnv): Promise<
     counts,
     dropped,
     token_stats: { train: tokenStats(split.train.map((e) => e.tokens)), test: tokenStats(split.test.map((e) => e.tokens)) },
+    // Final: every item and teacher call is committed before finish runs.
+    stats: { ...readStats(ctx.job.id) },
     files,
     manifest: {
       source: { id: env.src.id, name: env.src.name, questions_sha256: env.src.questions_sha256 },

@@ -21,27 +21,31 @@ export interface CotStats {
   kept_by_attempt: Record<string, number>
 }
 
-/** Reads a CoT job's counters from its committed items and teacher calls. */
-export function cotStats (db: StateDb, jobId: string): CotStats {
+/** Reads a CoT job's counters from its committed items and teacher calls (statements prepared once). */
+export function cotStatsReader (db: StateDb): (jobId: string) => CotStats {
   const items = db.prepare(`SELECT count(*) AS done, coalesce(sum(kept), 0) AS kept, coalesce(sum(cache_hits), 0) AS cache_hits, coalesce(sum(attempts), 0) AS attempts
-    FROM cot_items WHERE job_id = ?`).get(jobId) as { done: number, kept: number, cache_hits: number, attempts: number }
-  const reasons = db.prepare('SELECT reason, count(*) AS n FROM cot_items WHERE job_id = ? AND kept = 0 GROUP BY reason ORDER BY reason').all(jobId) as Array<{ reason: string, n: number }>
-  const byAttempt = db.prepare('SELECT attempts, count(*) AS n FROM cot_items WHERE job_id = ? AND kept = 1 GROUP BY attempts ORDER BY attempts').all(jobId) as Array<{ attempts: number, n: number }>
+    FROM cot_items WHERE job_id = ?`)
+  const reasons = db.prepare('SELECT reason, count(*) AS n FROM cot_items WHERE job_id = ? AND kept = 0 GROUP BY reason ORDER BY reason')
+  const byAttempt = db.prepare('SELECT attempts, count(*) AS n FROM cot_items WHERE job_id = ? AND kept = 1 GROUP BY attempts ORDER BY attempts')
   const calls = db.prepare(`SELECT count(*) AS calls, coalesce(sum(requests), 0) AS requests, coalesce(sum(1 - ok), 0) AS failures,
     coalesce(sum(prompt_tokens), 0) AS prompt_tokens, coalesce(sum(completion_tokens), 0) AS completion_tokens
-    FROM teacher_calls WHERE job_id = ?`).get(jobId) as { calls: number, requests: number, failures: number, prompt_tokens: number, completion_tokens: number }
-  return {
-    questions_done: items.done,
-    kept: items.kept,
-    dropped: items.done - items.kept,
-    dropped_by_reason: Object.fromEntries(reasons.map((r) => [r.reason, r.n])),
-    teacher_calls: calls.calls,
-    teacher_requests: calls.requests,
-    teacher_failures: calls.failures,
-    prompt_tokens: calls.prompt_tokens,
-    completion_tokens: calls.completion_tokens,
-    cache_hits: items.cache_hits,
-    attempts: items.attempts,
-    kept_by_attempt: Object.fromEntries(byAttempt.map((r) => [String(r.attempts), r.n]))
+    FROM teacher_calls WHERE job_id = ?`)
+  return (jobId) => {
+    const i = items.get(jobId) as { done: number, kept: number, cache_hits: number, attempts: number }
+    const c = calls.get(jobId) as { calls: number, requests: number, failures: number, prompt_tokens: number, completion_tokens: number }
+    return {
+      questions_done: i.done,
+      kept: i.kept,
+      dropped: i.done - i.kept,
+      dropped_by_reason: Object.fromEntries((reasons.all(jobId) as Array<{ reason: string, n: number }>).map((r) => [r.reason, r.n])),
+      teacher_calls: c.calls,
+      teacher_requests: c.requests,
+      teacher_failures: c.failures,
+      prompt_tokens: c.prompt_tokens,
+      completion_tokens: c.completion_tokens,
+      cache_hits: i.cache_hits,
+      attempts: i.attempts,
+      kept_by_attempt: Object.fromEntries((byAttempt.all(jobId) as Array<{ attempts: number, n: number }>).map((r) => [String(r.attempts), r.n]))
+    }
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { Type, type TObject } from 'typebox'
@@ -8,6 +7,7 @@ import { ServiceError } from '../errors.js'
 import { newId, type JobStore } from '../jobs/store.js'
 import type { Endpoints } from '../nats/service.js'
 import type { StateDb } from '../state-db.js'
+import { textSha256 } from '../util/digest.js'
 import { artifactDir } from './artifacts.js'
 
 type DatasetKind = Dataset['kind']
@@ -49,7 +49,7 @@ interface DatasetRow {
   finished_at: string | null
 }
 
-/** What a finished dataset job records; `stats` may stay live instead (see `liveStats`). */
+/** What a finished dataset job records. */
 export type DatasetResult = Pick<Dataset, 'counts' | 'dropped' | 'token_stats' | 'files' | 'manifest'> & { stats?: Dataset['stats'] }
 
 export interface NewDataset {
@@ -73,7 +73,7 @@ export interface DatasetRecordsOptions {
   /** the job kind that builds a record's files, run by `service` */
   jobKind: string
   service: string
-  /** counters read while the job runs (from its item tables) instead of the stored `stats` */
+  /** counters read while the job has not completed (from its item tables), instead of the stored `stats` */
   liveStats?: (jobId: string) => Dataset['stats']
 }
 
@@ -86,7 +86,7 @@ export class DatasetRecords {
 
   async create (d: NewDataset): Promise<Accepted> {
     // An idempotency key maps to fixed ids, so a retried POST finds the first job.
-    const suffix = d.idempotencyKey ? createHash('sha256').update(`${this.o.kind}:${d.idempotencyKey}`).digest('hex').slice(0, 20) : null
+    const suffix = d.idempotencyKey ? textSha256(`${this.o.kind}:${d.idempotencyKey}`).slice(0, 20) : null
     const id = suffix ? `${this.o.idPrefix}_${suffix}` : newId(this.o.idPrefix)
     const jobId = suffix ? `job_${suffix}` : newId('job')
     this.o.db.prepare(`INSERT OR IGNORE INTO ${this.o.table} (id, kind, job_id, source_id, source_name, params, prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -127,8 +127,8 @@ export class DatasetRecords {
 
   /** Where a split's JSONL is, relative to DATA_DIR; only once the dataset has succeeded. */
   async file (id: string, split: 'train' | 'test'): Promise<DatasetFile> {
-    const d = await this.get(id)
-    if (d.status !== 'succeeded') throw new ServiceError('CONFLICT', `dataset ${id} is ${d.status}; its files exist once it has succeeded`)
+    const status = (await this.o.jobs.get(this.row(id).job_id))?.status ?? 'queued'
+    if (status !== 'succeeded') throw new ServiceError('CONFLICT', `dataset ${id} is ${status}; its files exist once it has succeeded`)
     const path = join(artifactDir(this.o.dataDir, 'datasets', id), `${split}.jsonl`)
     return { path: relative(this.o.dataDir, path), bytes: statSync(path).size }
   }
@@ -151,7 +151,7 @@ export class DatasetRecords {
       counts: row.counts ? JSON.parse(row.counts) : null,
       dropped: JSON.parse(row.dropped),
       token_stats: row.token_stats ? JSON.parse(row.token_stats) : null,
-      stats: this.o.liveStats ? this.o.liveStats(row.job_id) : JSON.parse(row.stats),
+      stats: this.o.liveStats !== undefined && row.finished_at === null ? this.o.liveStats(row.job_id) : JSON.parse(row.stats),
       files: JSON.parse(row.files),
       manifest: JSON.parse(row.manifest),
       error: job?.status === 'failed' || job?.status === 'cancelled' ? job.error : null,
