@@ -136,8 +136,7 @@ export class JobStore {
 
   /** Cancels a job that has not ended; workers see it through the KV watch within milliseconds. */
   async cancel (id: string): Promise<JobRecord> {
-    const job = await this.require(id)
-    if (isTerminal(job.status)) return job
+    // An unknown job throws NOT_FOUND and an ended one comes back unchanged, both from transition.
     return await this.transition(id, 'cancelled', { error: 'cancelled by request' })
   }
 

@@ -65,6 +65,8 @@ export class JobWorker {
       savePlan: db.prepare('INSERT INTO job_plans (job_id, total, planned_at) VALUES (?, ?, ?) ON CONFLICT(job_id) DO UPDATE SET total = excluded.total'),
       published: db.prepare('UPDATE job_plans SET published = 1 WHERE job_id = ?'),
       count: db.prepare('SELECT count(*) AS total, coalesce(sum(ok), 0) AS ok FROM job_items WHERE job_id = ?'),
+      // Per item only the number done matters: the primary key answers it without reading rows.
+      done: db.prepare('SELECT count(*) FROM job_items WHERE job_id = ?').pluck(),
       committed: db.prepare('SELECT 1 FROM job_items WHERE job_id = ? AND item_key = ?'),
       insertItem: db.prepare('INSERT OR IGNORE INTO job_items (job_id, item_key, ok, result, deliveries, finished_at) VALUES (?, ?, ?, ?, ?, ?)')
     }
@@ -74,7 +76,11 @@ export class JobWorker {
     const hit = this.jobCache.get(id)
     if (hit && Date.now() - hit.at < JOB_CACHE_MS) return hit.job
     const job = await this.opts.store.get(id)
-    if (job) this.jobCache.set(id, { job, at: Date.now() })
+    if (job) {
+      // Entries past their life are useless: drop them before the map grows with every job seen.
+      if (this.jobCache.size >= 1024) for (const [k, v] of this.jobCache) if (Date.now() - v.at >= JOB_CACHE_MS) this.jobCache.delete(k)
+      this.jobCache.set(id, { job, at: Date.now() })
+    }
     return job
   }
 
@@ -107,6 +113,7 @@ export class JobWorker {
           // Finished jobs need no per-job state any more.
           this.jobSems.delete(job.id)
           this.lastProgress.delete(job.id)
+          this.jobCache.delete(job.id)
         }
         if (job.status === 'cancelled' || job.status === 'failed') {
           for (const c of this.running.get(job.id) ?? []) c.abort(job.status === 'cancelled' ? 'cancelled' : 'failed')
@@ -244,7 +251,7 @@ export class JobWorker {
     // The plan is recorded before publishing: a crash mid-publish leads to a full
     // republish on redelivery, which the stream's msgID dedupe and job_items absorb.
     this.sql.savePlan.run(jobId, items.length, new Date().toISOString())
-    await store.setProgress(jobId, { total: items.length, done: this.countItems(jobId).total })
+    await store.setProgress(jobId, { total: items.length, done: this.doneItems(jobId) })
     const subject = itemSubject(this.opts.service)
     const window = new Semaphore(256)
     await Promise.all(items.map(async (item) => await window.run(async () => {
@@ -253,11 +260,15 @@ export class JobWorker {
     })))
     if (ctx.signal.aborted) throw new Error('aborted while publishing items')
     this.sql.published.run(jobId)
-    await this.maybeFinish(jobId, this.countItems(jobId).total)
+    await this.maybeFinish(jobId, this.doneItems(jobId), this.plannedTotal(jobId))
   }
 
   private countItems (jobId: string): { total: number, ok: number } {
     return this.sql.count.get(jobId) as { total: number, ok: number }
+  }
+
+  private doneItems (jobId: string): number {
+    return this.sql.done.get(jobId) as number
   }
 
   private plannedTotal (jobId: string): { total: number, published: number } | undefined {
@@ -265,8 +276,7 @@ export class JobWorker {
   }
 
   /** Queues the job's finish message once every planned item is committed. */
-  private async maybeFinish (jobId: string, done: number): Promise<void> {
-    const plan = this.plannedTotal(jobId)
+  private async maybeFinish (jobId: string, done: number, plan: { total: number, published: number } | undefined): Promise<void> {
     if (!plan?.published) return
     if (done >= plan.total) {
       await this.js.publish(jobSubject(this.opts.service), JSON.stringify({ type: 'finish', job_id: jobId }), { msgID: `${jobId}:finish` })
@@ -310,9 +320,10 @@ export class JobWorker {
         this.untrack(job.id, controller)
       }
     }
-    const done = this.countItems(job.id).total
-    await this.reportItemProgress(job.id, done)
-    await this.maybeFinish(job.id, done)
+    const done = this.doneItems(job.id)
+    const plan = this.plannedTotal(job.id)
+    await this.reportItemProgress(job.id, done, plan?.total)
+    await this.maybeFinish(job.id, done, plan)
     m.ack()
   }
 
@@ -331,9 +342,9 @@ export class JobWorker {
     return sem
   }
 
-  private async reportItemProgress (jobId: string, done: number): Promise<void> {
+  private async reportItemProgress (jobId: string, done: number, total: number | undefined): Promise<void> {
     const t = Date.now()
-    const last = done >= (this.plannedTotal(jobId)?.total ?? Infinity)
+    const last = done >= (total ?? Infinity)
     if (!last && t - (this.lastProgress.get(jobId) ?? 0) < PROGRESS_EVERY_MS) return
     this.lastProgress.set(jobId, t)
     try {
