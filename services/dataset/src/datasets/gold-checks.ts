@@ -1,7 +1,6 @@
 import type { ExecResult } from '@t2s/core/sql/sandbox'
 import { SANDBOX_FAILURES } from '@t2s/core/sql/messages'
 import type { StateDb } from '@t2s/core/state-db'
-import { textSha256 } from '@t2s/core/util/digest'
 
 export interface GoldVerdict {
   status: ExecResult['status']
@@ -24,12 +23,13 @@ export class GoldChecks {
       ON CONFLICT (db_sha256, sql_sha256) DO UPDATE SET status = excluded.status, error = excluded.error, checked_at = excluded.checked_at`)
   }
 
-  get (dbSha: string, sql: string): GoldVerdict | undefined {
-    return this.select.get(dbSha, textSha256(sql)) as GoldVerdict | undefined
+  /** `sqlSha`: textSha256 of the gold SQL. */
+  get (dbSha: string, sqlSha: string): GoldVerdict | undefined {
+    return this.select.get(dbSha, sqlSha) as GoldVerdict | undefined
   }
 
-  put (dbSha: string, sql: string, r: Pick<ExecResult, 'status' | 'error'>): void {
+  put (dbSha: string, sqlSha: string, r: Pick<ExecResult, 'status' | 'error'>): void {
     if (r.status === 'timeout' || (r.status === 'error' && SANDBOX_FAILURES.has(r.error ?? ''))) return
-    this.insert.run(dbSha, textSha256(sql), r.status, r.error ?? null, new Date().toISOString())
+    this.insert.run(dbSha, sqlSha, r.status, r.error ?? null, new Date().toISOString())
   }
 }

@@ -9,7 +9,7 @@ import type { JobContext, SingleJobKind } from '@t2s/core/jobs/kinds'
 import { PromptBuilder, toRecipeJsonl } from '@t2s/core/prompts/index'
 import { checkDatabaseFiles, databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
-import { fileSha256 } from '@t2s/core/util/digest'
+import { fileSha256, textSha256 } from '@t2s/core/util/digest'
 import { codeVersion } from '@t2s/core/version'
 import type { SourceRegistry } from '../sources/registry.js'
 import type { GoldChecks, GoldVerdict } from './gold-checks.js'
@@ -122,10 +122,11 @@ async function screenGolds (ctx: JobContext, deps: SftJobDeps, databasesPath: st
     while (next < questions.length && !ctx.signal.aborted) {
       const q = questions[next++]
       const sha = dbSha.get(q.db_id)!
-      let verdict: GoldVerdict | undefined = deps.goldChecks.get(sha, q.sql)
+      const sqlSha = textSha256(q.sql)
+      let verdict: GoldVerdict | undefined = deps.goldChecks.get(sha, sqlSha)
       if (verdict === undefined) {
         const r = await deps.sandbox.execute(databaseFile(databasesPath, q.db_id), q.sql, { timeoutMs: deps.goldTimeoutMs, maxRows: 100_000 })
-        deps.goldChecks.put(sha, q.sql, r)
+        deps.goldChecks.put(sha, sqlSha, r)
         verdict = { status: r.status, error: r.error ?? null }
         stats.executed++
       } else {

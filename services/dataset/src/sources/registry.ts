@@ -22,7 +22,16 @@ interface SourceRow {
 
 /** Registered benchmark splits, kept in the dataset service's SQLite. */
 export class SourceRegistry {
-  constructor (private readonly db: StateDb, private readonly roots: string[]) {}
+  // Prepared once: `row` runs on every request that names a source.
+  private readonly byIdOrName
+  private readonly all
+  private readonly page
+
+  constructor (private readonly db: StateDb, private readonly roots: string[]) {
+    this.byIdOrName = db.prepare('SELECT * FROM sources WHERE id = ? OR name = ?')
+    this.all = db.prepare('SELECT * FROM sources ORDER BY created_at DESC')
+    this.page = db.prepare('SELECT idx AS "index", question_id, db_id, question, evidence, sql, difficulty FROM source_questions WHERE source_id = ? ORDER BY idx LIMIT ? OFFSET ?')
+  }
 
   register (input: { name: string, questions: string, databases: string }): Source {
     if (this.db.prepare('SELECT 1 FROM sources WHERE name = ?').get(input.name)) {
@@ -99,32 +108,32 @@ export class SourceRegistry {
   }
 
   list (): Source[] {
-    return (this.db.prepare('SELECT * FROM sources ORDER BY created_at DESC').all() as SourceRow[]).map(toSource)
+    return (this.all.all() as SourceRow[]).map(toSource)
   }
 
   questions (idOrName: string, offset: number, limit: number): { items: Question[], total: number } {
     const row = this.row(idOrName)
-    const items = this.db.prepare('SELECT idx AS "index", question_id, db_id, question, evidence, sql, difficulty FROM source_questions WHERE source_id = ? ORDER BY idx LIMIT ? OFFSET ?')
-      .all(row.id, limit, offset) as Question[]
+    const items = this.page.all(row.id, limit, offset) as Question[]
     return { items, total: row.question_count }
   }
 
   private row (idOrName: string): SourceRow {
-    const row = this.db.prepare('SELECT * FROM sources WHERE id = ? OR name = ?').get(idOrName, idOrName) as SourceRow | undefined
+    const row = this.byIdOrName.get(idOrName, idOrName) as SourceRow | undefined
     if (!row) throw new ServiceError('NOT_FOUND', `source "${idOrName}" not found`)
     return row
   }
 }
 
 function toSource (row: SourceRow): Source {
+  const dbIds = JSON.parse(row.db_ids) as string[]
   return {
     id: row.id,
     name: row.name,
     questions: row.questions,
     databases: row.databases,
     question_count: row.question_count,
-    database_count: JSON.parse(row.db_ids).length,
-    db_ids: JSON.parse(row.db_ids),
+    database_count: dbIds.length,
+    db_ids: dbIds,
     difficulty_counts: JSON.parse(row.difficulty_counts),
     questions_sha256: row.questions_sha256,
     created_at: row.created_at
