@@ -1,8 +1,8 @@
 // Teacher answers, paid for once: every answer is stored under (model, prompt digest,
 // temperature, attempt) the moment it arrives, and every call a job makes is counted.
-import { createHash } from 'node:crypto'
 import type { LlmClient, LlmMessage } from '@t2s/core/llm/index'
 import { LlmError } from '@t2s/core/llm/index'
+import { textSha256 } from '@t2s/core/util/digest'
 import type { StateDb } from '@t2s/core/state-db'
 
 export interface TeacherRequest {
@@ -25,7 +25,7 @@ export interface CallSite { jobId: string, itemKey: string, signal: AbortSignal 
 
 /** The digest of everything in the request that shapes the answer besides model, temperature and attempt. */
 export function promptDigest (messages: LlmMessage[], maxTokens: number | undefined): string {
-  return createHash('sha256').update(JSON.stringify({ messages, max_tokens: maxTokens ?? null })).digest('hex')
+  return textSha256(JSON.stringify({ messages, max_tokens: maxTokens ?? null }))
 }
 
 interface CachedRow { answer: string }

@@ -12,7 +12,7 @@
 //   4. otherwise `none` (sql null): "no SQL found" stays distinct from "wrong SQL".
 //   The statement's end is the first `;` (kept), blank line or ``` outside quotes and comments.
 //   Results are whitespace-stripped.
-import { pyStrip } from '../prompts/python.js'
+import { PY_SPACE, pyStrip } from '../prompts/python.js'
 
 export type ExtractMode = 'robust' | 'cookbook'
 export type ExtractHow = 'fence' | 'unterminated_fence' | 'bare' | 'whole_text' | 'none'
@@ -25,10 +25,9 @@ export interface ExtractedSql {
 // The recipe's regex, r"```sql\n*(.*?)```" with re.DOTALL; `s` is JS's DOTALL.
 const RECIPE_FENCE = /```sql\n*(.*?)```/s
 
-// Python's str.isspace() set, which is also what `\s` matches in a Python 3 str pattern.
-// JS's `\s` differs (it has U+FEFF, lacks U+001C-U+001F and U+0085), so it is spelled out.
-// eslint-disable-next-line no-control-regex -- U+001C..U+001F are whitespace to Python
-const PY_SPACE_RUN = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]{2,}/g
+// Runs of Python's str.isspace() set, which is also what `\s` matches in a Python 3 str
+// pattern (JS's `\s` differs).
+const PY_SPACE_RUN = new RegExp(`[${PY_SPACE}]{2,}`, 'g')
 
 export function extractSql (text: string, mode: ExtractMode = 'robust'): ExtractedSql {
   return mode === 'cookbook' ? cookbookSql(text) : robustSql(text)

@@ -2,7 +2,7 @@
 
 // Characters for which Python's str.isspace() is true; str.strip() and Jinja's `trim` remove these.
 // JS's trim() differs: it also strips U+FEFF and keeps U+001C-U+001F and U+0085.
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+export const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
 const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g')
 
 export function pyStrip (s: string): string {

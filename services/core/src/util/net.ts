@@ -1,4 +1,5 @@
 import { createServer, connect as tcpConnect } from 'node:net'
+import { sleep } from './semaphore.js'
 
 /** A loopback TCP port nothing listens on right now (the OS picks it). */
 export async function freePort (): Promise<number> {
@@ -23,7 +24,7 @@ export async function waitForPort (port: number, timeoutMs: number, intervalMs =
       s.once('error', () => resolve(false))
     })
     if (ok) return true
-    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+    await sleep(intervalMs)
   }
   return false
 }
