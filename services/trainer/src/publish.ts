@@ -73,6 +73,3 @@ function walk (dir: string): string[] {
     return e.isDirectory() ? walk(p) : e.isFile() ? [p] : []
   }).sort()
 }
-
-/** The GPU check (test/gpu/real-trainer-check.ts) imports the core digest under this name. */
-export { fileSha256 as sha256File }

@@ -20,7 +20,8 @@ import { join } from 'node:path'
 import { trainerCommand, trainerEnv } from '../../src/command.js'
 import type { TrainerEvent } from '../../src/events.js'
 import { runTrainer } from '../../src/process.js'
-import { folderDigests, publishFolder, sha256File } from '../../src/publish.js'
+import { fileSha256 } from '@t2s/core/util/digest'
+import { folderDigests, publishFolder } from '../../src/publish.js'
 import { absolute, trainerConfig } from '../../src/trainer-config.js'
 
 const [root, model, trainerDir, out] = process.argv.slice(2)
@@ -63,7 +64,7 @@ const dest = join(dataDir, 'artifacts', 'adapters', 'gpu-check')
 const files = await folderDigests(done.output_path)
 publishFolder(done.output_path, dest, { 'training.json': '{}\n' })
 const mismatched = []
-for (const [name, d] of Object.entries(files)) if (await sha256File(join(dest, name)) !== d.sha256) mismatched.push(name)
+for (const [name, d] of Object.entries(files)) if (await fileSha256(join(dest, name)) !== d.sha256) mismatched.push(name)
 summary.published = { files: Object.keys(files), mismatched }
 writeFileSync(join(out, 'gpu-check.json'), JSON.stringify(summary, null, 2))
 console.log(JSON.stringify(summary, null, 2))
