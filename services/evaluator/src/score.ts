@@ -1,5 +1,5 @@
 import type { ItemStatus } from '@t2s/core/contracts/evaluations'
-import { rowKey, sameResultSet, softF1 } from '@t2s/core/sql/compare'
+import { compareResultSets } from '@t2s/core/sql/compare'
 import { NO_STATEMENT, throwIfUnavailable } from '@t2s/core/sql/messages'
 import type { SqlValue } from '@t2s/core/sql/sandbox'
 import type { Executor } from './execute.js'
@@ -83,12 +83,10 @@ export class Scorer {
 
 /** EX and Soft-F1 of two results; a capped prediction is wrong as soon as one of its rows is not gold. */
 export function compareResults (pred: SqlValue[][], gold: SqlValue[][], predTruncated: boolean, maxRows: number, goldCached: boolean): Scored {
-  const f1 = softF1(pred, gold)
+  const c = compareResultSets(pred, gold)
   if (predTruncated) {
-    const goldKeys = new Set(gold.map(rowKey))
-    if (pred.some((row) => !goldKeys.has(rowKey(row)))) return { status: 'wrong_result', correct: false, softF1: f1, error: null, goldCached }
+    if (c.predOutsideGold) return { status: 'wrong_result', correct: false, softF1: c.softF1, error: null, goldCached }
     return { status: 'pred_error', correct: false, softF1: 0, error: `the prediction returns more than ${maxRows} rows (or too much data) to compare`, goldCached }
   }
-  const correct = sameResultSet(pred, gold)
-  return { status: correct ? 'correct' : 'wrong_result', correct, softF1: f1, error: null, goldCached }
+  return { status: c.same ? 'correct' : 'wrong_result', correct: c.same, softF1: c.softF1, error: null, goldCached }
 }

@@ -17,7 +17,8 @@ export function valueKey (v: SqlValue): string {
   if (v === null) return 'n'
   switch (typeof v) {
     case 'number':
-      return Number.isInteger(v) ? `i${BigInt(v)}` : `f${v}`
+      // A safe integer prints the same digits as its BigInt (String(-0) is '0'); BigInt only beyond.
+      return Number.isSafeInteger(v) ? `i${v}` : Number.isInteger(v) ? `i${BigInt(v)}` : `f${v}`
     case 'bigint':
       return `i${v}`
     case 'string':
@@ -32,27 +33,32 @@ export function rowKey (row: SqlValue[]): string {
   return JSON.stringify(row.map(valueKey))
 }
 
-/** EX: equality of the two results as sets of rows (order and duplicates ignored). */
-export function sameResultSet (a: SqlValue[][], b: SqlValue[][]): boolean {
-  const left = new Set(a.map(rowKey))
-  const right = new Set(b.map(rowKey))
+/** A result keyed once: its distinct rows' value keys, first occurrence first, and the set of row keys. */
+interface KeyedRows { distinct: string[][], keys: Set<string> }
+
+// dict.fromkeys(rows): first occurrence wins, order kept.
+function keyRows (rows: SqlValue[][]): KeyedRows {
+  const keys = new Set<string>()
+  const distinct: string[][] = []
+  for (const row of rows) {
+    const values = row.map(valueKey)
+    const key = JSON.stringify(values)
+    if (keys.has(key)) continue
+    keys.add(key)
+    distinct.push(values)
+  }
+  return { distinct, keys }
+}
+
+function sameKeys (left: Set<string>, right: Set<string>): boolean {
   if (left.size !== right.size) return false
   for (const key of left) if (!right.has(key)) return false
   return true
 }
 
-// dict.fromkeys(rows): first occurrence wins, order kept.
-function distinctRows (rows: SqlValue[][]): string[][] {
-  const seen = new Set<string>()
-  const out: string[][] = []
-  for (const row of rows) {
-    const keys = row.map(valueKey)
-    const key = JSON.stringify(keys)
-    if (seen.has(key)) continue
-    seen.add(key)
-    out.push(keys)
-  }
-  return out
+/** EX: equality of the two results as sets of rows (order and duplicates ignored). */
+export function sameResultSet (a: SqlValue[][], b: SqlValue[][]): boolean {
+  return sameKeys(keyRows(a).keys, keyRows(b).keys)
 }
 
 /**
@@ -61,9 +67,23 @@ function distinctRows (rows: SqlValue[][]): string[][] {
  * every count is divided by the gold row's width.
  */
 export function softF1 (pred: SqlValue[][], gold: SqlValue[][]): number {
-  if (pred.length === 0 && gold.length === 0) return 1
-  const p = distinctRows(pred)
-  const g = distinctRows(gold)
+  return keyedSoftF1(keyRows(pred).distinct, keyRows(gold).distinct)
+}
+
+/**
+ * EX and Soft-F1 of one question with every row keyed once (the evaluator's per-question
+ * path; gold results reach 100,000 rows), and whether some prediction row is not a gold row.
+ */
+export function compareResultSets (pred: SqlValue[][], gold: SqlValue[][]): { same: boolean, softF1: number, predOutsideGold: boolean } {
+  const p = keyRows(pred)
+  const g = keyRows(gold)
+  let predOutsideGold = false
+  for (const key of p.keys) if (!g.keys.has(key)) { predOutsideGold = true; break }
+  return { same: !predOutsideGold && p.keys.size === g.keys.size, softF1: keyedSoftF1(p.distinct, g.distinct), predOutsideGold }
+}
+
+function keyedSoftF1 (p: string[][], g: string[][]): number {
+  if (p.length === 0 && g.length === 0) return 1
   // Summed in the script's order (Python 3.11's sum() adds left to right).
   let tp = 0
   let fp = 0

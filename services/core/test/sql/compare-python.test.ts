@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { sameResultSet, softF1 } from '../../src/sql/compare.js'
+import { compareResultSets, sameResultSet, softF1 } from '../../src/sql/compare.js'
 import { SqlSandbox } from '../../src/sql/sandbox.js'
 import { makeDb, tempDir } from './helpers.js'
 
@@ -134,6 +134,10 @@ test('EX and Soft-F1 agree with the Python reference on hard cases', { skip: noP
     assert.equal(sameResultSet(pred.rows, gold.rows), want.ex, `EX: ${label}`)
     const f1 = softF1(pred.rows, gold.rows)
     assert.ok(Math.abs(f1 - want.f1!) < 1e-9, `Soft-F1 ${f1} != ${want.f1}: ${label}`)
+    // The evaluator's one-pass comparison gives the same two figures.
+    const both = compareResultSets(pred.rows, gold.rows)
+    assert.equal(both.same, want.ex, `compareResultSets EX: ${label}`)
+    assert.ok(Math.abs(both.softF1 - want.f1!) < 1e-9, `compareResultSets Soft-F1 ${both.softF1} != ${want.f1}: ${label}`)
     verdicts.add(want.ex!)
   }
   assert.equal(verdicts.size, 2, 'the cases cover both verdicts')
