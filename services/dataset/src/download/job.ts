@@ -7,7 +7,7 @@ import type { JobContext, SingleJobKind } from '@t2s/core/jobs/kinds'
 import type { SourceRegistry } from '../sources/registry.js'
 import { DownloadError, fetchResumable } from './fetch.js'
 import { findLayout, innerArchives, LayoutError } from './layout.js'
-import { extractZip, readZip, ZipError, type ZipLimits } from './zip.js'
+import { extractZip, ZipError, type ZipEntry, type ZipLimits } from './zip.js'
 
 export const DOWNLOAD_KIND = 'dataset.download'
 
@@ -129,9 +129,11 @@ type Manifest = Pick<DownloadResult, 'url' | 'sha256' | 'archive_bytes' | 'resum
  */
 async function unpackAll (ctx: JobContext, archive: string, target: string, limits: ZipLimits, log: (m: string, d?: Record<string, unknown>) => Promise<void>) {
   const skip = (path: string) => path.split('/')[0] === '__MACOSX'
-  const outerEntries = await readZip(archive, limits, 'the archive')
-  checkFreeSpace(target, outerEntries.reduce((n, e) => n + e.size, 0))
-  await log('unpacking', { entries: outerEntries.length })
+  // Before an archive is written: room for all of it, and a line saying how much there is.
+  const announce = (what: string) => async (entries: ZipEntry[]) => {
+    checkFreeSpace(target, entries.reduce((n, e) => n + e.size, 0))
+    await log(what, { entries: entries.length })
+  }
   let last = 0
   // Called from inside the inflate stream: never awaited, so it must not throw.
   const tick = (bytes: number, files: number) => {
@@ -141,18 +143,15 @@ async function unpackAll (ctx: JobContext, archive: string, target: string, limi
   }
   let bytes = 0
   let files = 0
-  const outer = await extractZip(archive, target, { limits, signal: ctx.signal, skip, label: 'the archive', onBytes: (n) => { tick(n, files) } })
+  const outer = await extractZip(archive, target, { limits, signal: ctx.signal, skip, label: 'the archive', onEntries: announce('unpacking'), onBytes: (n) => { tick(n, files) } })
   bytes += outer.bytes
   files += outer.files
   for (const inner of await innerArchives(target)) {
     const label = `inner archive ${inner}`
     const path = join(target, inner)
     const remaining: ZipLimits = { ...limits, maxBytes: limits.maxBytes - bytes, maxFiles: limits.maxFiles - files }
-    const entries = await readZip(path, remaining, label)
-    checkFreeSpace(target, entries.reduce((n, e) => n + e.size, 0))
-    await log(`unpacking ${inner}`, { entries: entries.length })
     const base = bytes
-    const r = await extractZip(path, dirname(path), { limits: remaining, signal: ctx.signal, skip, label, onBytes: (n) => { tick(base + n, files) } })
+    const r = await extractZip(path, dirname(path), { limits: remaining, signal: ctx.signal, skip, label, onEntries: announce(`unpacking ${inner}`), onBytes: (n) => { tick(base + n, files) } })
     bytes += r.bytes
     files += r.files
     await rm(path)

@@ -54,6 +54,8 @@ export interface ExtractOptions {
   onBytes?: (written: number) => void
   /** Shown in error messages instead of the archive's file name. */
   label?: string
+  /** Called with the checked entries before anything is written (free-space checks, progress); may throw to stop. */
+  onEntries?: (entries: ZipEntry[]) => void | Promise<void>
 }
 
 export interface ExtractResult { files: number, dirs: number, bytes: number, entries: ZipEntry[] }
@@ -96,6 +98,7 @@ export async function readZip (file: string, limits: ZipLimits, label = 'archive
 export async function extractZip (file: string, target: string, opts: ExtractOptions): Promise<ExtractResult> {
   const label = opts.label ?? 'archive'
   const entries = await readZip(file, opts.limits, label)
+  await opts.onEntries?.(entries)
   const fh = await open(file, 'r')
   let written = 0
   let files = 0
