@@ -218,9 +218,7 @@ export function createLlmClient (options: LlmClientOptions): LlmClient {
 
   async function loadLora (lora: string, path: string, opts: { signal?: AbortSignal } = {}): Promise<string> {
     try {
-      const { value } = await withRetries('load_lora', opts.signal, timeoutMs, (signal) =>
-        openai.post<unknown>('/load_lora_adapter', { body: { lora_name: lora, lora_path: path }, signal, maxRetries: 0 }))
-      return typeof value === 'string' ? value : JSON.stringify(value)
+      return await postText('load_lora', '/load_lora_adapter', { lora_name: lora, lora_path: path }, opts.signal)
     } catch (err) {
       // A retry after a lost answer finds the adapter already loaded: that is our own earlier success.
       if (err instanceof LlmError && err.attempts > 1 && err.status === 400 && /already been loaded/.test(err.message)) {
@@ -231,8 +229,13 @@ export function createLlmClient (options: LlmClientOptions): LlmClient {
   }
 
   async function unloadLora (lora: string, opts: { signal?: AbortSignal } = {}): Promise<string> {
-    const { value } = await withRetries('unload_lora', opts.signal, timeoutMs, (signal) =>
-      openai.post<unknown>('/unload_lora_adapter', { body: { lora_name: lora }, signal, maxRetries: 0 }))
+    return await postText('unload_lora', '/unload_lora_adapter', { lora_name: lora }, opts.signal)
+  }
+
+  /** POSTs to one of vLLM's plain-text admin routes, with retries; the answer as text. */
+  async function postText (op: string, route: string, body: Record<string, string>, callerSignal: AbortSignal | undefined): Promise<string> {
+    const { value } = await withRetries(op, callerSignal, timeoutMs, (signal) =>
+      openai.post<unknown>(route, { body, signal, maxRetries: 0 }))
     return typeof value === 'string' ? value : JSON.stringify(value)
   }
 
