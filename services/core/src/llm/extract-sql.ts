@@ -13,6 +13,7 @@
 //   The statement's end is the first `;` (kept), blank line or ``` outside quotes and comments.
 //   Results are whitespace-stripped.
 import { PY_SPACE, pyStrip } from '../prompts/python.js'
+import { skipToken } from '../sql/tokens.js'
 
 export type ExtractMode = 'robust' | 'cookbook'
 export type ExtractHow = 'fence' | 'unterminated_fence' | 'bare' | 'whole_text' | 'none'
@@ -110,33 +111,12 @@ export function cutStatement (text: string): string {
   while (i < n) {
     const c = text[i]
     if (c === ';') return text.slice(0, i + 1).trim()
-    if (c === "'" || c === '"' || c === '`' || c === '[') {
-      if (c === '`' && text.startsWith('```', i)) break
-      const endChar = c === '[' ? ']' : c
-      // SQL doubles a quote to escape it: 'it''s' is one literal.
-      let j = i + 1
-      for (;;) {
-        const k = text.indexOf(endChar, j)
-        if (k < 0) return text.trim()
-        if (endChar !== ']' && text[k + 1] === endChar) {
-          j = k + 2
-          continue
-        }
-        i = k + 1
-        break
-      }
-      continue
-    }
-    if (c === '-' && text[i + 1] === '-') {
-      const k = text.indexOf('\n', i)
-      if (k < 0) return text.trim()
-      i = k
-      continue
-    }
-    if (c === '/' && text[i + 1] === '*') {
-      const k = text.indexOf('*/', i + 2)
-      if (k < 0) return text.trim()
-      i = k + 2
+    if (c === '`' && text.startsWith('```', i)) break
+    const t = skipToken(text, i)
+    if (t !== undefined) {
+      // An unclosed quote or comment runs to the end.
+      if (!t.closed) return text.trim()
+      i = t.end
       continue
     }
     if (c === '\n') {

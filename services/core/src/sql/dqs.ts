@@ -8,6 +8,7 @@
  * token as a string literal and prepare again, which is what the legacy rule does.
  */
 import type Database from 'better-sqlite3'
+import { skipToken } from './tokens.js'
 
 const HINT = /^no such column: "(.*)" - should this be a string literal in single-quotes\?$/s
 
@@ -25,20 +26,13 @@ export function requoteAsString (sql: string, name: string): string {
   let i = 0
   while (i < sql.length) {
     const c = sql[i]
-    let end: number
-    if (c === "'" || c === '"' || c === '`') {
-      end = closing(sql, i + 1, c)
-    } else if (c === '[') {
-      end = indexOrEnd(sql, ']', i + 1) + 1
-    } else if (c === '-' && sql[i + 1] === '-') {
-      end = indexOrEnd(sql, '\n', i)
-    } else if (c === '/' && sql[i + 1] === '*') {
-      end = indexOrEnd(sql, '*/', i + 2) + 2
-    } else {
+    const t = skipToken(sql, i)
+    if (t === undefined) {
       out += c
       i++
       continue
     }
+    const end = t.end
     const token = sql.slice(i, end)
     if (c === '"' && token.endsWith('"') && token.length >= 2 && token.slice(1, -1).replaceAll('""', '"') === name) {
       out += `'${name.replaceAll("'", "''")}'`
@@ -66,23 +60,4 @@ export function prepareLikePython (db: Database.Database, sql: string): { stmt: 
       text = requoted
     }
   }
-}
-
-// End (exclusive) of a quoted token opened at start - 1; a doubled quote is an escape.
-function closing (sql: string, start: number, quote: string): number {
-  let i = start
-  while (i < sql.length) {
-    if (sql[i] === quote) {
-      if (sql[i + 1] !== quote) return i + 1
-      i += 2
-    } else {
-      i++
-    }
-  }
-  return sql.length
-}
-
-function indexOrEnd (sql: string, needle: string, from: number): number {
-  const at = sql.indexOf(needle, from)
-  return at === -1 ? sql.length : at
 }
