@@ -88,9 +88,13 @@ class SFTConfig:
     # --- precision / speed
     bf16: bool = _f(True, "bf16 compute (autocast); LoRA weights and full-FT master weights stay fp32.")
     tf32: bool = _f(True, "Allow TF32 matmuls for fp32 work.")
-    gradient_checkpointing: bool = _f(True, "Recompute activations in backward (less memory, ~30% slower).")
+    gradient_checkpointing: bool = _f(True, "Recompute activations in backward (less memory, slower; see gradient_checkpointing_ratio).")
+    gradient_checkpointing_ratio: float = _f(
+        0.5, "Share of decoder layers that recompute (evenly spread) when gradient_checkpointing is on: 1.0 = all "
+        "(least memory), 0.5 = every other layer (BENCHMARKS.md: 8B LoRA at seq 4096 in < 40 GiB).")
     attn_implementation: str = _f("sdpa", "Attention kernel: sdpa (required for isolated packing on these machines) | eager.", ("sdpa", "eager"))
-    compile: bool = _f(False, "torch.compile each decoder layer (experimental).")
+    compile: bool = _f(True, "torch.compile each decoder layer on CUDA (off for qlora and FSDP; falls back to eager, logged, if compilation fails).")
+    compile_dynamic: bool = _f(True, "Compile with the sequence length symbolic (one graph for all packed row lengths); false: static first, one recompile at the second length.")
     loss_chunk_size: int = _f(1024, "Rows per chunk in the fused lm_head + cross-entropy (never materialises full fp32 logits).")
     full_param_dtype: str = _f("fp32", "Full fine-tuning master weights: fp32 (mixed precision) | bf16 (half the memory, less exact).", ("fp32", "bf16"))
     # --- run control
@@ -129,6 +133,8 @@ class SFTConfig:
             raise ConfigError(f"lora_dropout must be in [0, 1), got {self.lora_dropout}")
         if not 0.0 <= self.warmup_ratio < 1.0:
             raise ConfigError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
+        if not 0.0 < self.gradient_checkpointing_ratio <= 1.0:
+            raise ConfigError(f"gradient_checkpointing_ratio must be in (0, 1], got {self.gradient_checkpointing_ratio}")
         if self.save_steps < 0 or self.save_total_limit < 1:
             raise ConfigError("save_steps must be >= 0 and save_total_limit >= 1")
         return self
@@ -166,13 +172,17 @@ class BenchConfig:
     seq_len: int = _f(4096, "Tokens per row.")
     batch_size: int = _f(1, "Rows per step (per GPU).")
     steps: int = _f(5, "Timed steps (median reported).")
-    warmup_steps: int = _f(2, "Untimed steps first.")
+    warmup_steps: int = _f(3, "Untimed steps first (compilation happens in them).")
     gradient_checkpointing: bool = _f(False, "Recompute activations in backward.")
+    gradient_checkpointing_ratio: float = _f(1.0, "Share of decoder layers that recompute (evenly spread) under --gradient-checkpointing.")
     lora_r: int = _f(256, "LoRA rank.")
     lora_alpha: float = _f(128.0, "LoRA alpha.")
     lora_dropout: float = _f(0.05, "LoRA dropout.")
     baseline_tf32: bool = _f(False, "Allow TF32 for the baseline's fp32 LoRA matmuls (PyTorch's default is off).")
-    compile: bool = _f(False, "torch.compile each decoder layer (trainer mode only).")
+    compile: bool = _f(True, "torch.compile each decoder layer (trainer mode on CUDA; sft's default).")
+    compile_dynamic: bool = _f(True, "Compile with the sequence length symbolic, as sft does.")
+    compare_eager: bool = _f(False, "Trainer mode: time the eager step first, then the compiled one from the same weights "
+                             "and optimizer state; prints both, the compile time, when it pays off and the loss gap.")
     loss_chunk_size: int = _f(1024, "Rows per chunk in the fused lm_head + cross-entropy (trainer mode).")
     full_param_dtype: str = _f("fp32", "Full fine-tuning master weights (trainer mode).", ("fp32", "bf16"))
     data_file: str = _f("", "Optional token file: JSONL lines {\"input_ids\": [...]} (else uniform random tokens).")
@@ -185,6 +195,10 @@ class BenchConfig:
             raise ConfigError("steps, batch_size must be > 0 and seq_len > 1")
         if self.baseline and self.method != "lora":
             raise ConfigError("--baseline is the LoRA loop of gpu-notes.md; use it with method lora")
+        if not 0.0 < self.gradient_checkpointing_ratio <= 1.0:
+            raise ConfigError(f"gradient_checkpointing_ratio must be in (0, 1], got {self.gradient_checkpointing_ratio}")
+        if self.compare_eager and self.baseline:
+            raise ConfigError("--compare-eager compares the trainer's eager and compiled steps; not with --baseline")
         return self
 
 

@@ -16,7 +16,7 @@ import sys
 import time
 
 SCHEMA_VERSION = 1
-EVENT_TYPES = ("start", "log", "checkpoint", "done", "error", "cancelled")
+EVENT_TYPES = ("start", "log", "checkpoint", "done", "error", "cancelled", "compile")
 
 # Fields each event type always carries (besides v, event, time). Others may be added; parsers must ignore
 # unknown fields.
@@ -27,6 +27,9 @@ REQUIRED_FIELDS = {
     "done": ("step", "total_steps", "output_path", "output_kind"),
     "error": ("message", "error_type"),
     "cancelled": ("step", "checkpoint"),
+    # torch.compile: skipped (reason) at setup, or after a step that compiled new graphs (step, graphs, step_s:
+    # that step's wall time, compilation included) or fell back to eager (step, reason).
+    "compile": ("status",),
 }
 
 

@@ -131,23 +131,32 @@ def apply_lora(model: nn.Module, r: int, alpha: float, dropout: float, targets: 
     return model
 
 
-def enable_gradient_checkpointing(model: nn.Module) -> None:
+def enable_gradient_checkpointing(model: nn.Module, ratio: float = 1.0) -> list[int]:
+    """Non-reentrant activation checkpointing of round(ratio * n) decoder layers, evenly spread.
+
+    Selective by layer: a checkpointed layer keeps only its input and re-runs its forward in backward; the
+    others keep their activations. Memory and recompute both scale with the ratio (BENCHMARKS.md: ratio 0.5
+    against 1.0 on the 8B shape). Returns the indices of the checkpointed layers.
+    """
+    from .compiled import decoder_layers, selective_checkpoint_layers
+
     model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    layers = decoder_layers(model)
+    chosen = selective_checkpoint_layers(len(layers), ratio)
+    if not all(hasattr(layer, "gradient_checkpointing") for layer in layers):
+        return list(range(len(layers)))  # a model without per-layer switches: all of them, as enabled above
+    for i, layer in enumerate(layers):
+        layer.gradient_checkpointing = i in chosen
+    return chosen
 
 
-def compile_layers(model: nn.Module) -> int:
-    """torch.compile each decoder layer in place (same code for every layer: one graph, reused)."""
-    import torch._dynamo
+def compile_layers(model: nn.Module, dynamic: bool | None = True):
+    """torch.compile each decoder layer in place (compiled.py); returns the LayerCompiler."""
+    from .compiled import LayerCompiler
 
-    lm = unwrap_peft(model)
-    layers = lm.model.layers
-    torch._dynamo.config.cache_size_limit = max(torch._dynamo.config.cache_size_limit, 4 * len(layers))
-    torch._dynamo.config.accumulated_cache_size_limit = max(
-        torch._dynamo.config.accumulated_cache_size_limit, 8 * len(layers)
-    )
-    for layer in layers:
-        layer.compile()
-    return len(layers)
+    compiler = LayerCompiler(model, dynamic=dynamic)
+    compiler.compile()
+    return compiler
 
 
 def load_for_training(cfg, device, world_size: int = 1):
@@ -184,13 +193,11 @@ def load_for_training(cfg, device, world_size: int = 1):
             gradient_checkpointing_kwargs={"use_reentrant": False},
         )
     elif cfg.gradient_checkpointing:
-        enable_gradient_checkpointing(model)
+        enable_gradient_checkpointing(model, cfg.gradient_checkpointing_ratio)
     if cfg.method in ("lora", "qlora"):
         model = apply_lora(model, cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout, cfg.lora_target_modules, fast=autocast)
-    if cfg.compile:
-        compile_layers(model)
     model.train()
-    return model
+    return model  # not compiled yet: the recipe decides (compiled.skip_reason) and keeps the LayerCompiler
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ EXAMPLES = {
     "done": dict(step=90, total_steps=90, output_path="/runs/x/adapter", output_kind="adapter"),
     "error": dict(message="CUDA out of memory", error_type="oom"),
     "cancelled": dict(step=12, checkpoint="/runs/x/checkpoint-12"),
+    "compile": dict(status="compiled", step=1, graphs=2, new_graphs=2, step_s=31.4),
 }
 
 
