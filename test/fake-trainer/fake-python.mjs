@@ -21,7 +21,7 @@ import { join } from 'node:path'
 const KNOWN = new Set(['model', 'train_files', 'output_dir', 'method', 'lora_r', 'lora_alpha', 'lora_dropout', 'lora_target_modules',
   'learning_rate', 'lr_scheduler', 'warmup_ratio', 'max_grad_norm', 'weight_decay', 'adam_beta1', 'adam_beta2', 'adam_epsilon',
   'num_epochs', 'max_steps', 'per_device_batch_size', 'global_batch_size', 'max_length', 'truncate', 'packing', 'loss_on', 'bf16',
-  'tf32', 'gradient_checkpointing', 'attn_implementation', 'compile', 'loss_chunk_size', 'full_param_dtype', 'seed', 'logging_steps',
+  'tf32', 'gradient_checkpointing', 'gradient_checkpointing_ratio', 'attn_implementation', 'compile', 'compile_dynamic', 'loss_chunk_size', 'full_param_dtype', 'seed', 'logging_steps',
   'save_steps', 'save_total_limit', 'resume', 'tensorboard', 'trust_remote_code'])
 
 const argv = process.argv.slice(2)

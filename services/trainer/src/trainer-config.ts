@@ -17,6 +17,9 @@ export function trainerConfig (r: { trainingId: string, trainFile: string, baseM
     train_files: [r.trainFile],
     output_dir: outputDir(r.trainingId),
     method: r.method,
+    // The compiled step (trainer-gpu BENCHMARKS.md: 2.5x the plain PEFT loop on the 8B shape); the
+    // trainer itself keeps qlora and FSDP runs eager and falls back to eager if compilation fails.
+    compile: true,
     ...r.hyperparameters,
     // A redelivered job continues from the newest complete checkpoint in output_dir.
     resume: 'auto'

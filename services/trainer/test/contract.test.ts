@@ -69,6 +69,19 @@ print(json.dumps(dataclasses.asdict(make_config(SFTConfig, json.load(sys.stdin))
     [256, 128, 0.05, ['all-linear'], 2e-4, 0.03, 0.3, 3, 4096, true])
 })
 
+test('the service runs the compiled step with selective checkpointing by default', { skip }, () => {
+  const written = trainerConfig({ trainingId: 'tj_z', trainFile: 'd/train.jsonl', baseModel: 'm', method: 'lora', hyperparameters: {} })
+  assert.equal(written.compile, true)
+  const r = python(`
+import dataclasses, json, sys
+from t2s_trainer.config import SFTConfig, make_config
+print(json.dumps(dataclasses.asdict(make_config(SFTConfig, json.load(sys.stdin)))))
+`, JSON.stringify(absolute(written, '/data')))
+  assert.equal(r.status, 0, r.stderr)
+  const c = JSON.parse(r.stdout)
+  assert.deepEqual([c.compile, c.compile_dynamic, c.gradient_checkpointing, c.gradient_checkpointing_ratio], [true, true, true, 0.5])
+})
+
 test('every event type trainer-gpu prints parses, unknown fields kept as run information', { skip }, () => {
   const r = python(`
 from t2s_trainer.events import format_event
