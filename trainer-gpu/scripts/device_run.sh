@@ -23,14 +23,14 @@ for phase in $PHASES; do
         $PY -m pip list 2>/dev/null | grep -i -E '^(torch|transformers|peft|accelerate|tensorboard|safetensors|tokenizers|huggingface.hub|pyyaml|numpy|pytest|bitsandbytes) '
       } >"$OUT/env.txt" 2>&1; cat "$OUT/env.txt" ;;
     tests)
-      timeout 420 $PY -m pytest -q -rA -p no:cacheprovider trainer-gpu/tests >"$OUT/gpu-tests.log" 2>&1
+      timeout 560 $PY -m pytest -q -rA -p no:cacheprovider trainer-gpu/tests -k "not 8b_shape" >"$OUT/gpu-tests.log" 2>&1
       echo "pytest rc=$?"; grep -E "passed|failed|error" "$OUT/gpu-tests.log" | tail -3 ;;
     smoke)
       bench 120 --arch tiny --seq-len 256 --steps 3
       bench 120 --arch tiny --seq-len 256 --steps 3 --baseline true ;;
     bench8b)
       bench 240 --arch llama-3.1-8b --baseline true
-      bench 240 --arch llama-3.1-8b ;;
+      bench 240 --arch llama-3.1-8b ;;                 # the default: compiled
     bench8b-more)
       bench 240 --arch llama-3.1-8b --gradient-checkpointing true
       bench 240 --arch llama-3.1-8b --baseline true --gradient-checkpointing true
@@ -39,6 +39,6 @@ for phase in $PHASES; do
       bench 240 --arch llama-3.2-1b --method full
       bench 240 --arch llama-3.2-1b --method full --gradient-checkpointing true ;;
     compile)
-      bench 400 --arch llama-3.1-8b --compile true --steps 5 --warmup-steps 3 ;;
+      bench 400 --arch llama-3.1-8b --compare-eager true ;;
   esac
 done

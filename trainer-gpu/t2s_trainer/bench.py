@@ -25,7 +25,8 @@ FLOPs (printed with the result): per step, with T tokens in rows of length S, L 
 A = heads * head_dim, N_frozen / N_trainable = weights of all nn.Linear (lm_head included; LoRA A and B are
 trainable Linear layers):
     model FLOPs    = T * (4 * N_frozen + 6 * N_trainable) + 6 * L * A * sum(S^2)     (causal attention)
-    hardware FLOPs = model FLOPs + [checkpointing] (2 * (N - N_lm_head) * T + 2 * L * A * sum(S^2))
+    hardware FLOPs = model FLOPs + [checkpointing] share * (2 * (N - N_lm_head) * T + 2 * L * A * sum(S^2))
+                     (share: the fraction of decoder layers that recompute)
 MFU = model FLOPs / step time / peak; HFU likewise with hardware FLOPs. Peak = --peak-tflops (989.4, the
 H100 SXM dense bf16 spec); the result also gives MFU against 790 TFLOP/s, the bf16 matmul rate measured on
 these cards.
@@ -127,8 +128,10 @@ def run(cfg: BenchConfig) -> dict:
     compiled = cfg.compile and not cfg.baseline and cuda
     t_build = time.perf_counter()
     model = build_model(cfg.arch, dtype, device)
+    ckpt_share = 0.0
     if cfg.gradient_checkpointing:
-        enable_gradient_checkpointing(model, cfg.gradient_checkpointing_ratio)
+        chosen = enable_gradient_checkpointing(model, cfg.gradient_checkpointing_ratio)
+        ckpt_share = len(chosen) / model.config.num_hidden_layers
     if cfg.method == "lora":
         model = apply_lora(model, cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout, ["all-linear"], fast=not cfg.baseline and bf16)
     model.train()
@@ -178,7 +181,7 @@ def run(cfg: BenchConfig) -> dict:
 
     head_dim = getattr(c, "head_dim", None) or c.hidden_size // c.num_attention_heads
     fl = step_flops(mp, c.num_hidden_layers, c.num_attention_heads * head_dim, [cfg.seq_len] * cfg.batch_size,
-                    cfg.gradient_checkpointing)
+                    ckpt_share)
 
     def measure(label: str) -> dict:
         if cuda:
@@ -264,7 +267,8 @@ def run(cfg: BenchConfig) -> dict:
         "eager": eager,
         "build_s": round(build_s, 1),
         "flop_formula": "model = T*(4*N_frozen + 6*N_trainable) + 6*L*A*sum(S^2); hardware adds "
-                        "2*(N - N_lm_head)*T + 2*L*A*sum(S^2) under gradient checkpointing; MFU = model/time/peak",
+                        "share*(2*(N - N_lm_head)*T + 2*L*A*sum(S^2)) under gradient checkpointing of that share of "
+                        "the layers; MFU = model/time/peak",
         "versions": _versions(),
     }
     return result

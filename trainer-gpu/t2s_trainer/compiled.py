@@ -8,9 +8,9 @@ the eager step spends its time on besides the matmuls (BENCHMARKS.md).
 Dynamic shapes: packed SFT rows differ in length from step to step. `dynamic=True` (the default here)
 traces the sequence length as a symbol from the first call, so one graph serves every length; the
 alternative (`dynamic=False`, torch's "automatic dynamic") compiles a static graph first and recompiles
-once as soon as a second length appears. Size-1 dimensions (batch 1) are still specialised by torch;
-a micro-batch with and one without an attention mask are two graphs. `LayerCompiler.graphs()` counts the
-graphs compiled so far (the GPU tests measure it on a real dataset's lengths).
+once as soon as a second length appears. Size-1 dimensions (batch 1) are still specialised by torch, and
+other inputs (an attention mask or none) may add a graph. `LayerCompiler.graphs()` counts the graphs
+compiled so far; on bird-sample's packed rows: 2, both in the first two steps (BENCHMARKS.md).
 
 Failure: a compile error (dynamo, inductor, triton) at any step reverts the layers to eager, logs the
 reason and repeats the step eagerly (`LayerCompiler.guard`); training goes on at eager speed.

@@ -218,7 +218,7 @@ def matmul_params(model: nn.Module) -> dict:
     return out
 
 
-def step_flops(params: dict, n_layers: int, attn_dim: int, seq_lens: list[int], checkpointing: bool) -> dict:
+def step_flops(params: dict, n_layers: int, attn_dim: int, seq_lens: list[int], checkpointing: float) -> dict:
     """FLOPs of one training step over sequences of the given lengths.
 
     model (MFU numerator): tokens * (4 * N_frozen + 6 * N_trainable) + 6 * n_layers * attn_dim * sum(S^2)
@@ -226,7 +226,8 @@ def step_flops(params: dict, n_layers: int, attn_dim: int, seq_lens: list[int], 
       - causal attention: QK^T and PV over the lower triangle, 2 * S^2 * attn_dim forward per layer, twice
         that backward (attn_dim = heads * head_dim).
     hardware (HFU numerator): model + the re-run forward under gradient checkpointing,
-      2 * (N - N_lm_head) * tokens + 2 * n_layers * attn_dim * sum(S^2).
+      2 * (N - N_lm_head) * tokens + 2 * n_layers * attn_dim * sum(S^2), times `checkpointing`, the share of
+      decoder layers that recompute (True = 1.0 = all, 0.5 under selective checkpointing of every other one).
     """
     tokens = sum(seq_lens)
     sq = sum(s * s for s in seq_lens)
@@ -234,5 +235,6 @@ def step_flops(params: dict, n_layers: int, attn_dim: int, seq_lens: list[int], 
     model = tokens * (4 * params["frozen"] + 6 * params["trainable"]) + 3 * attn
     recompute = 0
     if checkpointing:
-        recompute = 2 * (params["frozen"] + params["trainable"] - params["lm_head"]) * tokens + attn
+        share = float(checkpointing)
+        recompute = round(share * (2 * (params["frozen"] + params["trainable"] - params["lm_head"]) * tokens + attn))
     return {"model": model, "hardware": model + recompute, "tokens": tokens}
