@@ -13,6 +13,9 @@ Several GPUs of one host (same command line after the launcher; global_batch_siz
     accelerate launch --config_file configs/accelerate-fsdp.yaml -m t2s_trainer sft --config run.yaml --method full
     torchrun --nproc_per_node 4 -m t2s_trainer sft --config run.yaml            # DDP
 
+The run is `SFTRecipe` (torchtune's shape): setup() builds the typed state (Runtime, TrainData, Trainables,
+Progress), train() steps until done or a stop request, save() writes the result, cleanup() closes what is open.
+
 stdout carries only progress events (README.md "Progress events"); logs go to stderr. Exit codes:
 0 done, 1 error, 2 bad configuration or data, 3 cancelled (SIGTERM/SIGINT; a checkpoint was written).
 The final adapter lands in <output_dir>/adapter (lora/qlora) or the model in <output_dir>/model (full).
