@@ -14,6 +14,7 @@ import { Bus } from './lib/bus.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerDocs } from './plugins/docs.js'
 import { registerErrorHandling } from './plugins/errors.js'
+import { registerMultipart } from './plugins/multipart.js'
 import { registerSecurity } from './plugins/security.js'
 import { healthRoutes } from './routes/health.js'
 import { jobRoutes } from './routes/jobs.js'
@@ -62,6 +63,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   await registerSecurity(app, { rateLimitMax: opts.rateLimitMax ?? 6000, corsOrigins: opts.corsOrigins ?? [] })
   registerAuth(app, opts.apiKeys)
   registerErrorHandling(app)
+  await registerMultipart(app)
 
   const bus = new Bus(opts.nc, opts.jobs)
   healthRoutes(app, bus, opts.services ?? [])
