@@ -12,7 +12,8 @@ export const DEFAULT_URL = 'http://127.0.0.1:8080'
  */
 export function resolveConfig (opts: { url?: string, apiKey?: string }, env: NodeJS.ProcessEnv = process.env): Config {
   const url = (opts.url ?? env.T2S_URL ?? DEFAULT_URL).replace(/\/+$/, '')
-  const apiKey = opts.apiKey ?? env.T2S_API_KEY ?? keyFile(env)
+  // An empty variable counts as unset.
+  const apiKey = opts.apiKey ?? (env.T2S_API_KEY || undefined) ?? keyFile(env)
   return { url, apiKey: apiKey === undefined || apiKey === '' ? null : apiKey }
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, test } from 'node:test'
+import { freePort } from '@t2s/core/util/net'
 import { startFakeOpenAI, type FakeOpenAI } from '../../test/fake-openai/server.js'
 import { FAKE_PYTHON, writeFakeScript } from '../../test/fake-trainer/index.js'
 import { makeZip, startArchiveServer, type ArchiveServer } from '../../test/integration/download-fixtures.js'
@@ -110,7 +111,7 @@ describe('the t2s CLI as a child process against a real stack', { skip: data ? f
 
     const missing = await t2s('sources', 'show', 'nope')
     assert.deepEqual([missing.code, missing.stdout], [2, ''])
-    assert.equal(missing.stderr, 't2s: 404 Not Found: source nope not found\n')
+    assert.equal(missing.stderr, 't2s: 404 Not Found: source "nope" not found\n')
     const usage = await t2s('eval', '--source', 'dev')
     assert.deepEqual([usage.code, usage.stderr], [2, 't2s: eval needs exactly one of --predictions FILE or --model NAME\n'])
     const unknown = await t2s('jobs', 'frobnicate')
@@ -123,8 +124,9 @@ describe('the t2s CLI as a child process against a real stack', { skip: data ? f
     writeFileSync(join(dir, 'api-key'), `${KEY}\n`)
     const fromFile = await start(['sources', 'list', '--json'], { T2S_API_KEY: '', DATA_DIR: dir }).done
     assert.equal(fromFile.code, 0, fromFile.stderr)
-    const down = await start(['status'], { T2S_URL: 'http://127.0.0.1:9' }).done
-    assert.deepEqual([down.code, down.stderr], [2, 't2s: cannot reach the API at http://127.0.0.1:9: connect ECONNREFUSED 127.0.0.1:9\n'])
+    const closed = await freePort()
+    const down = await start(['status'], { T2S_URL: `http://127.0.0.1:${closed}` }).done
+    assert.deepEqual([down.code, down.stderr], [2, `t2s: cannot reach the API at http://127.0.0.1:${closed}: connect ECONNREFUSED 127.0.0.1:${closed}\n`])
   })
 
   test('eval with a progress bar to 100 %, eval show (official table, items), eval compare equal to the API and the Python reference', async () => {
