@@ -1,10 +1,10 @@
-// Runs every *.test.ts under gateway, services and test with node's test runner (through tsx).
+// Runs every *.test.ts under gateway, services, cli and test with node's test runner (through tsx).
 // Node 20's runner takes no globs, so the files are listed here.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-const roots = process.argv.length > 2 ? process.argv.slice(2) : ['services', 'gateway', 'test']
+const roots = process.argv.length > 2 ? process.argv.slice(2) : ['services', 'gateway', 'cli', 'test']
 
 function find (dir, out) {
   let entries

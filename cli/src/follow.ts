@@ -1,0 +1,158 @@
+import { createInterface } from 'node:readline/promises'
+import cliProgress from 'cli-progress'
+import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import { unwrap, type Client } from './client.js'
+import type { Config } from './config.js'
+import { CliError } from './errors.js'
+import type { components } from './generated/api.js'
+
+export type Job = components['schemas']['Job']
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled'])
+const RECONNECTS = 20
+
+interface ProgressData { done: number, total: number | null, unit: string }
+interface JobEvent { type: string, status?: string, progress?: ProgressData, data?: Record<string, unknown> }
+
+/** How following a job ended: it reached a final status, or the user detached. */
+export type Followed = { job: Job, detached: false } | { job: Job, detached: true }
+
+/**
+ * Follows a job's server-sent events to its end, with a live progress bar on stderr (done/total,
+ * rate, ETA; step, loss and tokens/s for training). Ctrl-C asks whether to cancel the job or
+ * detach from it; without a terminal to ask on, it detaches.
+ */
+export async function followJob (client: Client, config: Config, jobId: string, opts: { bar: boolean }): Promise<Followed> {
+  const bar = opts.bar ? new Bar() : null
+  const abort = new AbortController()
+  const state = { detached: false }
+  const onSigint = () => {
+    void decide(jobId).then(async (choice) => {
+      if (choice === 'cancel') {
+        process.stderr.write(`\ncancelling job ${jobId}…\n`)
+        await unwrap(client.POST('/v1/jobs/{id}/cancel', { params: { path: { id: jobId } } })).catch(() => {})
+      } else {
+        state.detached = true
+        abort.abort()
+      }
+    })
+  }
+  process.on('SIGINT', onSigint)
+  try {
+    let lastId: string | undefined
+    for (let attempt = 0; attempt <= RECONNECTS && !state.detached; attempt++) {
+      const final = await stream(config, jobId, lastId, abort.signal, (id, e) => {
+        lastId = id ?? lastId
+        bar?.event(e)
+      }).catch((err) => {
+        if (abort.signal.aborted) return false
+        if (err instanceof CliError) throw err
+        return false
+      })
+      if (final || state.detached) break
+      // The stream ended early (a restart, a proxy): the record says whether the job is done.
+      const job = await unwrap(client.GET('/v1/jobs/{id}', { params: { path: { id: jobId } } }))
+      if (TERMINAL.has(job.status)) break
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)))
+    }
+  } finally {
+    process.off('SIGINT', onSigint)
+    bar?.stop()
+  }
+  const job = await unwrap(client.GET('/v1/jobs/{id}', { params: { path: { id: jobId } } }))
+  if (state.detached) {
+    process.stderr.write(`detached: job ${jobId} goes on (${job.status}); follow it with: t2s jobs watch ${jobId}\n`)
+    return { job, detached: true }
+  }
+  return { job, detached: false }
+}
+
+/** Reads one event stream; true when it delivered the final status. */
+async function stream (config: Config, jobId: string, lastId: string | undefined, signal: AbortSignal, onEvent: (id: string | undefined, e: JobEvent) => void): Promise<boolean> {
+  const headers: Record<string, string> = { accept: 'text/event-stream' }
+  if (config.apiKey !== null) headers.authorization = `Bearer ${config.apiKey}`
+  if (lastId !== undefined) headers['last-event-id'] = lastId
+  const res = await fetch(`${config.url}/v1/jobs/${encodeURIComponent(jobId)}/events`, { headers, signal })
+  if (!res.ok || res.body === null) {
+    const problem = await res.json().catch(() => null) as { detail?: string } | null
+    throw new CliError(`${res.status}: ${problem?.detail ?? res.statusText}`)
+  }
+  let final = false
+  const parser = createParser({
+    onEvent: (m: EventSourceMessage) => {
+      const e = JSON.parse(m.data) as JobEvent
+      onEvent(m.id, e)
+      if (e.type === 'status' && e.status !== undefined && TERMINAL.has(e.status)) final = true
+    }
+  })
+  const decoder = new TextDecoder()
+  for await (const chunk of res.body) {
+    parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }))
+    if (final) break
+  }
+  return final
+}
+
+/** Ctrl-C: ask on a terminal; anywhere else, detach (a script must never cancel by accident). */
+async function decide (jobId: string): Promise<'cancel' | 'detach'> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return 'detach'
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    const answer = await rl.question(`\nCancel job ${jobId}? [c]ancel / [d]etach (default: detach) `)
+    return /^c/i.test(answer.trim()) ? 'cancel' : 'detach'
+  } finally {
+    rl.close()
+  }
+}
+
+/** The progress bar: questions, items or bytes with rate and ETA; steps with loss and tokens/s. */
+class Bar {
+  private bar: cliProgress.SingleBar | null = null
+  private readonly started = Date.now()
+  private training = false
+  private payload = { unit: '', rate: '-', extra: '' }
+
+  event (e: JobEvent): void {
+    if (e.type === 'metric' && e.data !== undefined && typeof e.data.step === 'number') {
+      this.training = true
+      const d = e.data
+      const parts = [typeof d.loss === 'number' ? `loss ${d.loss.toFixed(4)}` : null, typeof d.tokens_per_s === 'number' ? `${Math.round(d.tokens_per_s)} tok/s` : null]
+      this.payload.extra = parts.filter((p) => p !== null).join(' | ')
+      const total = typeof d.total_steps === 'number' ? d.total_steps : null
+      this.update(d.step as number, total, 'steps')
+    }
+    if (e.progress !== undefined && !(this.training && e.progress.unit !== 'steps')) this.update(e.progress.done, e.progress.total, e.progress.unit)
+  }
+
+  private update (done: number, total: number | null, unit: string): void {
+    if (total === null || total === 0) return
+    const secs = (Date.now() - this.started) / 1000
+    this.payload.unit = unit
+    this.payload.rate = secs > 0 ? rate(done / secs) : '-'
+    if (this.bar === null) {
+      this.bar = new cliProgress.SingleBar({
+        format: '{bar} {percentage}% | {value}/{total} {unit} | {rate}/s | ETA {eta_formatted}{extraSep}{extra}',
+        stream: process.stderr,
+        noTTYOutput: true,
+        notTTYSchedule: 2000,
+        gracefulExit: false,
+        hideCursor: false,
+        etaBuffer: 50
+      }, cliProgress.Presets.shades_classic)
+      this.bar.start(total, done, this.fields())
+    } else {
+      this.bar.setTotal(total)
+      this.bar.update(done, this.fields())
+    }
+  }
+
+  private fields () {
+    return { ...this.payload, extraSep: this.payload.extra === '' ? '' : ' | ' }
+  }
+
+  stop (): void {
+    this.bar?.stop()
+  }
+}
+
+const rate = (x: number) => x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)

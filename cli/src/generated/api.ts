@@ -1,0 +1,3073 @@
+// Generated from openapi/openapi.json by `npm run openapi:export` (openapi-typescript); do not edit.
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            status: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: NATS and each service answer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            status: "ready" | "not ready";
+                            nats: boolean;
+                            services: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            status: "ready" | "not ready";
+                            nats: boolean;
+                            services: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List jobs, newest first */
+        get: {
+            parameters: {
+                query: {
+                    status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                    kind?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Jobs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Job"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job: status, progress, result or error */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a job; workers stop starting new work within 2 s */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The job after the request */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress as server-sent events (status, progress, log, metric); resumable with Last-Event-ID; ends after the final status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "last-event-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An event stream; each event id is its stream sequence */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered sources */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Sources */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @description The questions path as registered */
+                                questions: string;
+                                /** @description The databases folder as registered */
+                                databases: string;
+                                question_count: number;
+                                database_count: number;
+                                db_ids: string[];
+                                difficulty_counts: {
+                                    simple: number;
+                                    moderate: number;
+                                    challenging: number;
+                                    /** @description Questions without a difficulty (e.g. BIRD train) */
+                                    unknown: number;
+                                };
+                                questions_sha256: string;
+                                /** Format: date-time */
+                                created_at: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a BIRD-layout split: a questions JSON and a folder of <db_id>/<db_id>.sqlite
+         * @description Paths resolve inside DATA_DIR or a folder listed in T2S_SOURCE_ROOTS. Every question is checked; an error names the item and field, e.g. questions[12].db_id.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Unique name, usable wherever a source id is
+                         * @example bird-sample-dev
+                         */
+                        name: string;
+                        /**
+                         * @description Questions JSON (BIRD: db_id, question, evidence, SQL; Spider query accepted), relative to DATA_DIR or a T2S_SOURCE_ROOTS folder, or absolute inside one
+                         * @example bird-sample/dev.json
+                         */
+                        questions: string;
+                        /**
+                         * @description Folder holding <db_id>/<db_id>.sqlite, resolved like questions
+                         * @example bird-sample/dev_databases
+                         */
+                        databases: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The registered source */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Source"];
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A source by id or name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The source */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Source"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{id}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of a source's questions in file order */
+        get: {
+            parameters: {
+                query: {
+                    offset: number;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Questions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Position in the questions file (what BIRD pairs predictions by) */
+                                index: number;
+                                question_id: number | null;
+                                db_id: string;
+                                question: string;
+                                evidence: string;
+                                /** @description Gold SQL, as written in the file */
+                                sql: string;
+                                difficulty: ("simple" | "moderate" | "challenging") | null;
+                            }[];
+                            total: number;
+                            offset: number;
+                            limit: number;
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Evaluations, newest first */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Evaluations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Evaluation"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Score a predictions file, or ask a served model every question, with the official BIRD execution accuracy
+         * @description Send `source` and either `predictions` (the official `{"0": "SQL\t----- bird -----\tdb_id"}` object, paired with the questions by position, or `[{question_id, sql}]`) or `model` (a model or LoRA adapter of the student server). Or upload the official predict_dev.json as it is: multipart/form-data with the file as `predictions` and the other fields beside it. Answers 202; follow the job, then read the report.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Source id or name
+                         * @example bird-sample-dev
+                         */
+                        source: string;
+                        /** @description Score these predictions (paired with the questions by position, or by question_id in the list form) */
+                        predictions?: {
+                            [key: string]: unknown;
+                        } | {
+                            /** @description The question's question_id (its index where the file has none) */
+                            question_id: number;
+                            sql: string | null;
+                        }[];
+                        /** @description Ask this model or LoRA adapter of the student server (STUDENT_BASE_URL) every question */
+                        model?: string;
+                        /**
+                         * @description Limit for prediction and gold together, per question, as the official scorer (30 s)
+                         * @default 30
+                         */
+                        timeout_s: number;
+                        /**
+                         * @description The recipe's evaluation system prompts: plain (base models) or reasoning (fine-tunes: step-by-step reasoning, then the SQL)
+                         * @default plain
+                         */
+                        system_prompt: "plain" | "reasoning";
+                        /**
+                         * @description robust: the last ```sql fence (any case), an unterminated fence, or bare text starting with SELECT/WITH; cookbook: the recipe's first ```sql block, else the whole text
+                         * @default robust
+                         */
+                        extraction: "robust" | "cookbook";
+                        /**
+                         * @description Questions in flight at once
+                         * @default 32
+                         */
+                        concurrency: number;
+                        max_tokens?: number;
+                        /** @description Default 0, or 0.8 when samples > 1 */
+                        temperature?: number;
+                        /**
+                         * @description Answers per question; above 1 the answer is chosen by majority vote over the execution results of the executable candidates (ties: the earliest)
+                         * @default 1
+                         */
+                        samples: number;
+                        /**
+                         * @description Limit per request to the student server (timed-out requests are not retried)
+                         * @default 120
+                         */
+                        request_timeout_s: number;
+                        /** @description Evaluate only the first n questions */
+                        limit?: number;
+                    };
+                    "multipart/form-data": {
+                        /** @description Source id or name */
+                        source: string;
+                        /**
+                         * Format: binary
+                         * @description The official predict_dev.json file as it is (at most 8 MiB)
+                         */
+                        predictions: string;
+                        /**
+                         * @description Limit for prediction and gold together, per question, as the official scorer (30 s)
+                         * @default 30
+                         */
+                        timeout_s: number;
+                        /**
+                         * @description The recipe's evaluation system prompts: plain (base models) or reasoning (fine-tunes: step-by-step reasoning, then the SQL)
+                         * @default plain
+                         */
+                        system_prompt: "plain" | "reasoning";
+                        /**
+                         * @description robust: the last ```sql fence (any case), an unterminated fence, or bare text starting with SELECT/WITH; cookbook: the recipe's first ```sql block, else the whole text
+                         * @default robust
+                         */
+                        extraction: "robust" | "cookbook";
+                        /**
+                         * @description Questions in flight at once
+                         * @default 32
+                         */
+                        concurrency: number;
+                        max_tokens?: number;
+                        /** @description Default 0, or 0.8 when samples > 1 */
+                        temperature?: number;
+                        /**
+                         * @description Answers per question; above 1 the answer is chosen by majority vote over the execution results of the executable candidates (ties: the earliest)
+                         * @default 1
+                         */
+                        samples: number;
+                        /**
+                         * @description Limit per request to the student server (timed-out requests are not retried)
+                         * @default 120
+                         */
+                        request_timeout_s: number;
+                        /** @description Evaluate only the first n questions */
+                        limit?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted: the evaluation and the job scoring it */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Id of the resource being built */
+                            id: string;
+                            /** @description Id of the job building it: follow it at /v1/jobs/{job_id} */
+                            job_id: string;
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service or model server the request needs is not available */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report: EX and Soft-F1 by difficulty (0-100), counts, item statuses, gold cache hits, timing, manifest */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The evaluation (scored so far, while it runs) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Evaluation"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scored questions in file order, optionally of one status */
+        get: {
+            parameters: {
+                query: {
+                    offset: number;
+                    limit: number;
+                    /** @description correct; wrong_result (runs, other result set); pred_error / pred_timeout (the prediction fails or passes the time limit); rejected (not one read-only query: writes, ATTACH, PRAGMA, stacked statements); no_sql (blank, or no SQL found in the answer); gold_error / gold_timeout (the gold SQL itself fails: scored 0, as the official scorer does, but counted apart); llm_error (the student server gave no usable answer after its retries) */
+                    status?: "correct" | "wrong_result" | "pred_error" | "pred_timeout" | "rejected" | "no_sql" | "gold_error" | "gold_timeout" | "llm_error";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of items */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Position in the questions file */
+                                index: number;
+                                question_id: number | null;
+                                db_id: string;
+                                difficulty: ("simple" | "moderate" | "challenging") | null;
+                                /** @description correct; wrong_result (runs, other result set); pred_error / pred_timeout (the prediction fails or passes the time limit); rejected (not one read-only query: writes, ATTACH, PRAGMA, stacked statements); no_sql (blank, or no SQL found in the answer); gold_error / gold_timeout (the gold SQL itself fails: scored 0, as the official scorer does, but counted apart); llm_error (the student server gave no usable answer after its retries) */
+                                status: "correct" | "wrong_result" | "pred_error" | "pred_timeout" | "rejected" | "no_sql" | "gold_error" | "gold_timeout" | "llm_error";
+                                correct: boolean;
+                                /** @description Soft-F1 of this question, 0-1 */
+                                soft_f1: number;
+                                /** @description The predicted (extracted) SQL */
+                                sql: string | null;
+                                gold_sql: string;
+                                /** @description Why the prediction, the gold or the model call failed */
+                                error: string | null;
+                                /** @description Time to produce and score this question */
+                                latency_ms: number;
+                                tokens: {
+                                    prompt: number;
+                                    completion: number;
+                                } | null;
+                            }[];
+                            /** @description Items matching the filter */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/{id}/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The predictions in the official BIRD format: run the official scorer on this file unchanged */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description {"0": "SQL\t----- bird -----\tdb_id", …} */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare 2 to 8 evaluations of the same questions: EX and Soft-F1 with 95 % intervals, paired differences, McNemar p-values, flip counts
+         * @description Computed from the committed items, over the questions every evaluation has scored (`partial` while one is unfinished, failed or cancelled). EX: Wilson interval; Soft-F1: percentile bootstrap; differences (b minus a, for every pair in list order): paired percentile bootstrap with one seeded draw sequence (mulberry32, `seed`); test: two-sided exact McNemar on the discordant pairs. Values are percent (0-100), differences in points.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description 2 to 8 evaluation ids, comma-separated, of the same questions
+                     * @example ev_a,ev_b
+                     */
+                    ids: string;
+                    /** @description Bootstrap resamples */
+                    resamples: number;
+                    /** @description Seed of the bootstrap draws (mulberry32): the same seed gives the same intervals */
+                    seed: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The comparison */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Comparison"];
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/compare/flips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The questions whose correctness differs between evaluations a and b, with both SQL texts and statuses, in file order */
+        get: {
+            parameters: {
+                query: {
+                    a: string;
+                    b: string;
+                    direction?: "right_to_wrong" | "wrong_to_right";
+                    offset: number;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of flipped questions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Position in the questions file */
+                                index: number;
+                                question_id: number | null;
+                                db_id: string;
+                                difficulty: ("simple" | "moderate" | "challenging") | null;
+                                direction: "right_to_wrong" | "wrong_to_right";
+                                gold_sql: string;
+                                a: {
+                                    /** @description correct; wrong_result (runs, other result set); pred_error / pred_timeout (the prediction fails or passes the time limit); rejected (not one read-only query: writes, ATTACH, PRAGMA, stacked statements); no_sql (blank, or no SQL found in the answer); gold_error / gold_timeout (the gold SQL itself fails: scored 0, as the official scorer does, but counted apart); llm_error (the student server gave no usable answer after its retries) */
+                                    status: "correct" | "wrong_result" | "pred_error" | "pred_timeout" | "rejected" | "no_sql" | "gold_error" | "gold_timeout" | "llm_error";
+                                    sql: string | null;
+                                    soft_f1: number;
+                                    error: string | null;
+                                };
+                                b: {
+                                    /** @description correct; wrong_result (runs, other result set); pred_error / pred_timeout (the prediction fails or passes the time limit); rejected (not one read-only query: writes, ATTACH, PRAGMA, stacked statements); no_sql (blank, or no SQL found in the answer); gold_error / gold_timeout (the gold SQL itself fails: scored 0, as the official scorer does, but counted apart); llm_error (the student server gave no usable answer after its retries) */
+                                    status: "correct" | "wrong_result" | "pred_error" | "pred_timeout" | "rejected" | "no_sql" | "gold_error" | "gold_timeout" | "llm_error";
+                                    sql: string | null;
+                                    soft_f1: number;
+                                    error: string | null;
+                                };
+                            }[];
+                            /** @description Flipped questions matching the filter */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the teacher and student servers serve: base models and loaded LoRA adapters
+         * @description An unset or unreachable server is reported (configured / available / error), not an error of this route.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Models per server */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            teacher: {
+                                /** @description Whether its base URL is set */
+                                configured: boolean;
+                                /** @description Whether it answered */
+                                available: boolean;
+                                default_model: string | null;
+                                models: {
+                                    id: string;
+                                    /** @description Base model of a LoRA adapter */
+                                    parent: string | null;
+                                    max_model_len: number | null;
+                                }[];
+                                error: string | null;
+                            };
+                            student: {
+                                /** @description Whether its base URL is set */
+                                configured: boolean;
+                                /** @description Whether it answered */
+                                available: boolean;
+                                default_model: string | null;
+                                models: {
+                                    id: string;
+                                    /** @description Base model of a LoRA adapter */
+                                    parent: string | null;
+                                    max_model_len: number | null;
+                                }[];
+                                error: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service or model server the request needs is not available */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sql/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask a student model one question with the evaluation prompt, and run the SQL it answers
+         * @description The quickest way to try a model: the answer text, the SQL extracted from it and its result (first 100 rows) from the sandbox.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Source id or name (gives the database folder) */
+                        source: string;
+                        db_id: string;
+                        question: string;
+                        /** @default  */
+                        evidence: string;
+                        /** @description Model or LoRA adapter name on the student server */
+                        model: string;
+                        /**
+                         * @description The recipe's evaluation system prompts: plain (base models) or reasoning (fine-tunes: step-by-step reasoning, then the SQL)
+                         * @default plain
+                         */
+                        system_prompt: "plain" | "reasoning";
+                        /**
+                         * @description robust: the last ```sql fence (any case), an unterminated fence, or bare text starting with SELECT/WITH; cookbook: the recipe's first ```sql block, else the whole text
+                         * @default robust
+                         */
+                        extraction: "robust" | "cookbook";
+                        max_tokens?: number;
+                        /** @default 0 */
+                        temperature: number;
+                        /**
+                         * @description Limit for running the SQL
+                         * @default 30
+                         */
+                        timeout_s: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The answer and its result */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            model: string;
+                            /** @description The model's whole answer */
+                            answer: string;
+                            /** @description The SQL extracted from it (null: none found) */
+                            sql: string | null;
+                            /** @description How it was found: fence, unterminated_fence, bare, whole_text, none */
+                            extraction: string;
+                            result: {
+                                status: "ok" | "error" | "timeout" | "rejected";
+                                columns: string[];
+                                /** @description At most 100 rows; integers beyond 2^53 and blobs as strings */
+                                rows: unknown[][];
+                                truncated: boolean;
+                                error: string | null;
+                                elapsed_ms: number;
+                            } | null;
+                            latency_ms: number;
+                            tokens: {
+                                prompt: number;
+                                completion: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service or model server the request needs is not available */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service did not answer in time */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Download a BIRD-layout zip archive, unpack it and register it as a source (a job)
+         * @description Without url, fetches the official BIRD archive of `split` (dev or train). The job streams the archive into DATA_DIR (progress in bytes), resumes an interrupted transfer with a Range request, records its sha256, unpacks it and its inner database archive under size, file-count and compression-ratio limits (refusing entries that leave the folder, links and zip bombs), and registers the split under `name`. Follow it at /v1/jobs/{job_id}; the source is then at /v1/sources/{name}.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Name of the source to register; the files land in DATA_DIR/sources/<name>
+                         * @example bird-dev
+                         */
+                        name: string;
+                        /** @description Zip archive in BIRD layout; default: the official BIRD archive of `split` */
+                        url?: string;
+                        /**
+                         * @description Which official BIRD archive to fetch when url is absent
+                         * @default dev
+                         */
+                        split: "dev" | "train";
+                        /** @description Expected sha256 of the archive; a mismatch fails the job (the digest is recorded either way) */
+                        sha256?: string;
+                        /**
+                         * @description Questions JSON inside the unpacked archive; default: <x>.json beside the <x>_databases folder
+                         * @example dev_20240627/dev.json
+                         */
+                        questions?: string;
+                        /**
+                         * @description Folder of <db_id>/<db_id>.sqlite inside the unpacked archive; default: the one *_databases folder found
+                         * @example dev_20240627/dev_databases
+                         */
+                        databases?: string;
+                        /**
+                         * @description Refuse archives (outer and inner together) that unpack to more bytes than this
+                         * @default 107374182400
+                         */
+                        max_unpacked_bytes: number;
+                        /**
+                         * @description Refuse archives with more entries than this
+                         * @default 100000
+                         */
+                        max_files: number;
+                        /**
+                         * @description Refuse an entry of 1 MiB or more that expands more than this many times (deflate tops out near 1032:1)
+                         * @default 500
+                         */
+                        max_ratio: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The download job was queued; id is the name the source will have */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Id of the resource being built */
+                            id: string;
+                            /** @description Id of the job building it: follow it at /v1/jobs/{job_id} */
+                            job_id: string;
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service or model server the request needs is not available */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All datasets, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Datasets */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Dataset"][];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Build a dataset from a source: kind "sft" (gold SQL as the answer) or "cot" (teacher chain-of-thought)
+         * @description Answers 202 with the dataset id and the job building it. SFT: optional gold check in the sandbox, the recipe's prompts, a seeded split (test = ceil(n × test_size)). CoT: see the reasoning options.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Repeat a POST with the same key to get the same dataset and job, never a second one */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Source id or name */
+                        source: string;
+                        /** @enum {string} */
+                        kind: "sft";
+                        /**
+                         * @description Share of examples in the test split: test = ceil(n × test_size)
+                         * @default 0.3
+                         */
+                        test_size: number;
+                        /** @default 42 */
+                        seed: number;
+                        /**
+                         * @default {
+                         *       "preset": "cookbook",
+                         *       "options": {}
+                         *     }
+                         */
+                        prompt: {
+                            /**
+                             * @default cookbook
+                             * @enum {string}
+                             */
+                            preset: "cookbook";
+                            /** @default {} */
+                            options: {
+                                /** @description Rows per table shown under its CREATE TABLE (recipe format); 0 = off */
+                                sample_rows?: number;
+                                /** @description Add column meanings from database_description/*.csv */
+                                column_descriptions?: boolean;
+                                /** @description Report examples longer than this many Llama 3 tokens (never cut silently) */
+                                token_budget?: number;
+                            };
+                        };
+                        /**
+                         * @description drop: run every gold SQL in the sandbox first and leave out the ones that fail or time out
+                         * @default drop
+                         */
+                        gold_check: "drop" | "keep";
+                        /** @description Use only the first n questions */
+                        limit?: number;
+                    } | {
+                        /** @description Source id or name */
+                        source: string;
+                        /** @enum {string} */
+                        kind: "cot";
+                        /**
+                         * @default {
+                         *       "temperature": 0
+                         *     }
+                         */
+                        teacher: {
+                            /** @description Served model name; default TEACHER_MODEL */
+                            model?: string;
+                            /** @default 0 */
+                            temperature: number;
+                            max_tokens?: number;
+                        };
+                        /**
+                         * @description execution: the answer's SQL must return the gold's result set; exact: the recipe's string rule; none: keep every fenced answer
+                         * @default execution
+                         */
+                        validation: "execution" | "exact" | "none";
+                        /**
+                         * @description Asks for a rejected item again (temperature 0.7) up to this many times in all
+                         * @default 1
+                         */
+                        attempts: number;
+                        /** @default 16 */
+                        concurrency: number;
+                        /** @default 0.3 */
+                        test_size: number;
+                        /** @default 42 */
+                        seed: number;
+                        limit?: number;
+                        /**
+                         * @description cookbook: the recipe CoT layout; unified: the SFT/evaluation user layout
+                         * @default cookbook
+                         */
+                        layout: "cookbook" | "unified";
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted: follow job_id */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Id of the resource being built */
+                            id: string;
+                            /** @description Id of the job building it: follow it at /v1/jobs/{job_id} */
+                            job_id: string;
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service or model server the request needs is not available */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A dataset: status, counts, dropped items, token statistics, manifest */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The dataset */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dataset"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{id}/files/{split}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a split as JSON lines ({"messages":[system,user,assistant]} per line) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    split: "train" | "test";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JSON lines */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": string;
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sql/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run one read-only query on a source database in the sandbox
+         * @description The query runs in a separate process, read-only, killed at timeout_ms. Anything but a single read-only statement (writes, ATTACH, PRAGMA assignments, VACUUM INTO, stacked statements) is rejected before it runs. Query outcomes (error, timeout, rejected) are results, not HTTP errors.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Source id or name */
+                        source: string;
+                        db_id: string;
+                        /** @description One read-only statement (SELECT or WITH … SELECT) */
+                        sql: string;
+                        /** @default 30000 */
+                        timeout_ms: number;
+                        /** @default 1000 */
+                        max_rows: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The outcome */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SqlResult"];
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Training jobs, newest first */
+        get: {
+            parameters: {
+                query: {
+                    offset: number;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Training jobs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                job_id: string;
+                                status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                                adapter_name: string;
+                                dataset: string;
+                                base_model: string;
+                                method: string;
+                                step: number;
+                                total_steps: number | null;
+                                last_loss: number | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                finished_at: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Fine-tune the student on a dataset (a job)
+         * @description Runs `python -m t2s_trainer sft` on the dataset's train split with the recipe's settings, or the hyper-parameters given. Progress (one metric event per logged step: loss, lr, grad norm, tokens/s, GPU memory) streams at /v1/jobs/{job_id}/events; cancelling the job makes the trainer checkpoint and stop. The adapter lands in DATA_DIR/artifacts/adapters/{adapter_name} and is loaded on the student vLLM under that name when STUDENT_BASE_URL is set.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Dataset id: ds_… (SFT) or cot_… (chain of thought); its train split is used
+                         * @example ds_m1abc0123456789ab
+                         */
+                        dataset: string;
+                        /**
+                         * @description Hugging Face hub id, or an absolute folder inside DATA_DIR or T2S_SOURCE_ROOTS; default T2S_TRAINER_BASE_MODEL (meta-llama/Llama-3.1-8B-Instruct)
+                         * @example meta-llama/Llama-3.1-8B-Instruct
+                         */
+                        base_model?: string;
+                        /**
+                         * @description qlora needs bitsandbytes in the trainer image
+                         * @default lora
+                         */
+                        method: "lora" | "qlora" | "full";
+                        /** @default {} */
+                        hyperparameters: {
+                            /** @description Epochs over the packed rows (default 3) */
+                            num_epochs?: number;
+                            /** @description Stop after this many optimizer steps (overrides num_epochs) */
+                            max_steps?: number;
+                            /** @description Peak learning rate (default 2e-4 lora/qlora, 5e-6 full) */
+                            learning_rate?: number;
+                            lr_scheduler?: "constant" | "constant_with_warmup" | "cosine" | "linear";
+                            warmup_ratio?: number;
+                            max_grad_norm?: number;
+                            weight_decay?: number;
+                            lora_r?: number;
+                            lora_alpha?: number;
+                            lora_dropout?: number;
+                            /** @description Module names, or ['all-linear'] (default) */
+                            lora_target_modules?: string[];
+                            per_device_batch_size?: number;
+                            /** @description Rows per optimizer step over all GPUs (default 8); a multiple of per_device_batch_size × GPUs */
+                            global_batch_size?: number;
+                            /** @description Tokens per example and per packed row (default 4096) */
+                            max_length?: number;
+                            /** @description Cut over-length examples instead of skipping them (default false) */
+                            truncate?: boolean;
+                            /** @description Pack examples into rows without cross-example attention (default true) */
+                            packing?: boolean;
+                            /** @description assistant: answer tokens only (default); all: the whole conversation, as the recipe's */
+                            loss_on?: "assistant" | "all";
+                            /** @description Recompute activations in backward (default true) */
+                            gradient_checkpointing?: boolean;
+                            seed?: number;
+                            logging_steps?: number;
+                            /** @description Checkpoint every N steps (default 50; 0 = only on cancel) */
+                            save_steps?: number;
+                            save_total_limit?: number;
+                        };
+                        /** @description Served name of the result on the student vLLM and its folder under DATA_DIR/artifacts; default: the training job id */
+                        adapter_name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted: follow the job */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Id of the resource being built */
+                            id: string;
+                            /** @description Id of the job building it: follow it at /v1/jobs/{job_id} */
+                            job_id: string;
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service or model server the request needs is not available */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training-jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A training job: status, configuration, loss series, throughput, artifacts and manifest */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The training job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrainingJob"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training-jobs/{id}/loss.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The loss curve as an SVG image */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An SVG chart of the loss per step and its smoothed trend */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/svg+xml": string;
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Problem: {
+            /** @description A URI naming the kind of problem */
+            type: string;
+            title: string;
+            status: number;
+            /** @description What went wrong, naming the field or item at fault */
+            detail: string;
+            instance?: string;
+        };
+        Job: {
+            id: string;
+            /** @description Job kind, e.g. dataset.sft, evaluation.run */
+            kind: string;
+            service: string;
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            progress: {
+                done: number;
+                total: number | null;
+                /** @description What is counted: items, questions, steps, bytes */
+                unit: string;
+            };
+            resource: {
+                type: string;
+                id: string;
+            } | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+            error: string | null;
+            /** @description What the job was asked to do */
+            params: {
+                [key: string]: unknown;
+            };
+            /** @description How many times a worker started it */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        Source: {
+            id: string;
+            name: string;
+            /** @description The questions path as registered */
+            questions: string;
+            /** @description The databases folder as registered */
+            databases: string;
+            question_count: number;
+            database_count: number;
+            db_ids: string[];
+            difficulty_counts: {
+                simple: number;
+                moderate: number;
+                challenging: number;
+                /** @description Questions without a difficulty (e.g. BIRD train) */
+                unknown: number;
+            };
+            questions_sha256: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        Question: {
+            /** @description Position in the questions file (what BIRD pairs predictions by) */
+            index: number;
+            question_id: number | null;
+            db_id: string;
+            question: string;
+            evidence: string;
+            /** @description Gold SQL, as written in the file */
+            sql: string;
+            difficulty: ("simple" | "moderate" | "challenging") | null;
+        };
+        Evaluation: {
+            id: string;
+            job_id: string;
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            source: {
+                id: string;
+                name: string;
+            };
+            /** @description The served model asked, or null for a predictions file */
+            model: string | null;
+            /** @description The request options, defaults filled in */
+            options: {
+                [key: string]: unknown;
+            };
+            /** @description Execution accuracy, 0-100, by difficulty (questions without one count in total only) */
+            ex: {
+                simple: number;
+                moderate: number;
+                challenging: number;
+                total: number;
+            };
+            /** @description Mini-Dev's Soft-F1, 0-100, by difficulty */
+            soft_f1: {
+                simple: number;
+                moderate: number;
+                challenging: number;
+                total: number;
+            };
+            counts: {
+                simple: number;
+                moderate: number;
+                challenging: number;
+                unknown: number;
+                /** @description Questions scored so far */
+                total: number;
+                /** @description Questions in this evaluation */
+                planned: number;
+            };
+            statuses: {
+                correct: number;
+                wrong_result: number;
+                pred_error: number;
+                pred_timeout: number;
+                rejected: number;
+                no_sql: number;
+                gold_error: number;
+                gold_timeout: number;
+                llm_error: number;
+            };
+            /** @description Questions whose gold result came from the cache (no gold query run) */
+            gold_cache_hits: number;
+            timing: {
+                /** Format: date-time */
+                created_at: string;
+                started_at: string | null;
+                finished_at: string | null;
+                /** @description From the start of the job to its end (or to now) */
+                wall_s: number | null;
+                questions_per_s: number | null;
+                latency_ms_p50: number | null;
+                latency_ms_p95: number | null;
+                prompt_tokens: number;
+                completion_tokens: number;
+            };
+            /** @description What produced it: source digest, database digests, prompt version, scorer version */
+            manifest: {
+                [key: string]: unknown;
+            };
+            error: string | null;
+        };
+        Dataset: {
+            id: string;
+            kind: "sft" | "cot";
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            job_id: string;
+            source: {
+                id: string;
+                name: string;
+            };
+            /** @description The request, with defaults filled in */
+            params: {
+                [key: string]: unknown;
+            };
+            prompt: {
+                preset: string;
+                version: string;
+                options: {
+                    [key: string]: unknown;
+                };
+            };
+            counts: {
+                questions: number;
+                kept: number;
+                dropped: number;
+                train: number;
+                test: number;
+            } | null;
+            /** @description Questions left out, with the reason */
+            dropped: {
+                index: number;
+                question_id: number | null;
+                db_id: string;
+                reason: string;
+                detail?: string;
+            }[];
+            token_stats: {
+                train: {
+                    examples: number;
+                    tokens_mean: number;
+                    tokens_p50: number;
+                    tokens_p95: number;
+                    tokens_max: number;
+                    /** @description Examples longer than 4,096 Llama 3 tokens (the recipe trains at 4,096) */
+                    over_4096: number;
+                };
+                test: {
+                    examples: number;
+                    tokens_mean: number;
+                    tokens_p50: number;
+                    tokens_p95: number;
+                    tokens_max: number;
+                    /** @description Examples longer than 4,096 Llama 3 tokens (the recipe trains at 4,096) */
+                    over_4096: number;
+                };
+                budget?: number;
+                over_budget?: number;
+            } | null;
+            /** @description Kind-specific counters (sft: gold_check {executed, cached} and over-budget examples; cot: teacher calls, tokens, cache hits, dropped by reason) */
+            stats: {
+                [key: string]: unknown;
+            };
+            files: {
+                [key: string]: {
+                    lines: number;
+                    bytes: number;
+                    sha256: string;
+                };
+            };
+            /** @description What produced it: source digest, options, prompt and code version */
+            manifest: {
+                [key: string]: unknown;
+            };
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            finished_at: string | null;
+        };
+        SqlResult: {
+            /** @description ok; error (SQLite refused or failed it); timeout (killed at its deadline); rejected (not a single read-only query, never executed) */
+            status: "ok" | "error" | "timeout" | "rejected";
+            columns: string[];
+            /** @description Values as JSON: integers beyond 2^53 as decimal strings, BLOBs as {"base64": …} */
+            rows: unknown[][];
+            /** @description More rows existed than max_rows */
+            truncated: boolean;
+            error?: string;
+            elapsed_ms: number;
+        };
+        TrainingJob: {
+            id: string;
+            job_id: string;
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            adapter_name: string;
+            dataset: string;
+            base_model: string;
+            method: string;
+            /** @description As requested; what is left out takes the trainer default */
+            hyperparameters: {
+                [key: string]: unknown;
+            };
+            /** @description The trainer configuration file of the run (paths relative to DATA_DIR) */
+            config: {
+                [key: string]: unknown;
+            };
+            progress: {
+                step: number;
+                total_steps: number | null;
+                epoch: number | null;
+            };
+            /** @description The logged optimizer steps, at most 1,000 of them evenly spread (the first and last always in); a resumed run replaces the steps after its checkpoint */
+            loss: {
+                step: number;
+                epoch: number | null;
+                loss: number | null;
+                lr: number | null;
+                grad_norm: number | null;
+                tokens_per_s: number | null;
+                gpu_mem_gb: number | null;
+                /** Format: date-time */
+                time: string;
+            }[];
+            /** @description How many steps were logged in all */
+            loss_points: number;
+            throughput: {
+                tokens_per_s_mean: number | null;
+                tokens_per_s_last: number | null;
+                gpu_mem_gb_peak: number | null;
+                world_size: number | null;
+            } | null;
+            run: {
+                /** @description Trainer processes started for this job */
+                attempts: number;
+                /** @description Checkpoint step the latest trainer process resumed from */
+                resumed_from_step: number | null;
+                /** @description Step of the latest complete checkpoint */
+                checkpoint_step: number | null;
+                /** @description How the latest trainer process ended: done, error, cancelled, killed, … */
+                stopped: string | null;
+                /** @description What the trainer reported at start: examples, rows, trainable parameters, steps per epoch… */
+                info: {
+                    [key: string]: unknown;
+                };
+            };
+            artifacts: {
+                kind: "adapter" | "model" | null;
+                /** @description The published folder, relative to DATA_DIR */
+                path: string | null;
+                files: {
+                    [key: string]: {
+                        bytes: number;
+                        sha256: string;
+                    };
+                };
+                /** @description Set once the student vLLM accepted the adapter (POST /v1/load_lora_adapter) */
+                loaded: {
+                    server: string;
+                    lora_name: string;
+                    lora_path: string;
+                    message: string;
+                } | null;
+                /** @description Why the result was not announced, when it was not */
+                note: string | null;
+            };
+            /** @description What produced the result: dataset file digest, base model, method, configuration, trainer */
+            manifest: {
+                [key: string]: unknown;
+            } | null;
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        Comparison: {
+            ids: string[];
+            source: {
+                id: string;
+                name: string;
+            };
+            /** @description Questions each evaluation covers */
+            questions: number;
+            /** @description Questions scored in every evaluation: the figures are over these */
+            compared: number;
+            /** @description True while an evaluation is unfinished, failed or cancelled: figures cover the questions scored so far */
+            partial: boolean;
+            /** @description How the intervals and the test are computed */
+            method: {
+                confidence: number;
+                ex_interval: string;
+                soft_f1_interval: string;
+                difference_interval: string;
+                test: string;
+                resamples: number;
+                seed: number;
+            };
+            evaluations: {
+                id: string;
+                status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                model: string | null;
+                scored: number;
+                planned: number;
+                partial: boolean;
+                /** @description By difficulty; questions without one count in total only */
+                buckets: {
+                    simple: {
+                        /** @description Questions compared in this bucket */
+                        n: number;
+                        correct: number;
+                        /** @description EX with its Wilson interval */
+                        ex: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Soft-F1 with its percentile-bootstrap interval */
+                        soft_f1: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                    };
+                    moderate: {
+                        /** @description Questions compared in this bucket */
+                        n: number;
+                        correct: number;
+                        /** @description EX with its Wilson interval */
+                        ex: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Soft-F1 with its percentile-bootstrap interval */
+                        soft_f1: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                    };
+                    challenging: {
+                        /** @description Questions compared in this bucket */
+                        n: number;
+                        correct: number;
+                        /** @description EX with its Wilson interval */
+                        ex: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Soft-F1 with its percentile-bootstrap interval */
+                        soft_f1: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                    };
+                    total: {
+                        /** @description Questions compared in this bucket */
+                        n: number;
+                        correct: number;
+                        /** @description EX with its Wilson interval */
+                        ex: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Soft-F1 with its percentile-bootstrap interval */
+                        soft_f1: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                    };
+                };
+            }[];
+            /** @description Every pair of the listed evaluations, in list order: b compared with a */
+            pairs: {
+                a: string;
+                b: string;
+                /** @description By difficulty; questions without one count in total only */
+                buckets: {
+                    simple: {
+                        n: number;
+                        both_right: number;
+                        both_wrong: number;
+                        /** @description Correct in a, wrong in b */
+                        right_to_wrong: number;
+                        /** @description Wrong in a, correct in b */
+                        wrong_to_right: number;
+                        /** @description EX of b minus EX of a, in points, with its paired-bootstrap interval */
+                        ex_diff: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Soft-F1 of b minus Soft-F1 of a, in points, with its paired-bootstrap interval */
+                        soft_f1_diff: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Two-sided exact McNemar p-value on the discordant pairs (1 when there are none) */
+                        mcnemar_p: number;
+                    };
+                    moderate: {
+                        n: number;
+                        both_right: number;
+                        both_wrong: number;
+                        /** @description Correct in a, wrong in b */
+                        right_to_wrong: number;
+                        /** @description Wrong in a, correct in b */
+                        wrong_to_right: number;
+                        /** @description EX of b minus EX of a, in points, with its paired-bootstrap interval */
+                        ex_diff: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Soft-F1 of b minus Soft-F1 of a, in points, with its paired-bootstrap interval */
+                        soft_f1_diff: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Two-sided exact McNemar p-value on the discordant pairs (1 when there are none) */
+                        mcnemar_p: number;
+                    };
+                    challenging: {
+                        n: number;
+                        both_right: number;
+                        both_wrong: number;
+                        /** @description Correct in a, wrong in b */
+                        right_to_wrong: number;
+                        /** @description Wrong in a, correct in b */
+                        wrong_to_right: number;
+                        /** @description EX of b minus EX of a, in points, with its paired-bootstrap interval */
+                        ex_diff: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Soft-F1 of b minus Soft-F1 of a, in points, with its paired-bootstrap interval */
+                        soft_f1_diff: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Two-sided exact McNemar p-value on the discordant pairs (1 when there are none) */
+                        mcnemar_p: number;
+                    };
+                    total: {
+                        n: number;
+                        both_right: number;
+                        both_wrong: number;
+                        /** @description Correct in a, wrong in b */
+                        right_to_wrong: number;
+                        /** @description Wrong in a, correct in b */
+                        wrong_to_right: number;
+                        /** @description EX of b minus EX of a, in points, with its paired-bootstrap interval */
+                        ex_diff: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Soft-F1 of b minus Soft-F1 of a, in points, with its paired-bootstrap interval */
+                        soft_f1_diff: {
+                            /** @description Point estimate in percent (null: no question in this bucket) */
+                            value: number | null;
+                            /** @description Lower end of the 95 % interval */
+                            low: number | null;
+                            /** @description Upper end of the 95 % interval */
+                            high: number | null;
+                        };
+                        /** @description Two-sided exact McNemar p-value on the discordant pairs (1 when there are none) */
+                        mcnemar_p: number;
+                    };
+                };
+            }[];
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
