@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Type } from 'typebox'
+import { RewardRequestSchema, REWARD_VERBS } from '@t2s/core/contracts/rewards'
 import { CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListQuerySchema, GenerateSqlBodySchema, ItemsQuerySchema } from '@t2s/core/contracts/evaluations'
 import type { JobStore } from '@t2s/core/jobs/store'
 import { JobWorker } from '@t2s/core/jobs/worker'
@@ -16,6 +17,7 @@ import { evaluationKind } from './job.js'
 import { Scorer } from './score.js'
 import { EvaluationService } from './service.js'
 import { EvaluationStore } from './store.js'
+import { RewardService } from './rewards.js'
 
 export interface EvaluatorAppDeps {
   nc: NatsConnection
@@ -61,6 +63,7 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
     itemConcurrency: deps.itemConcurrency ?? 256
   })
   const evaluations = new EvaluationService({ ...deps, store, sandbox, prompts })
+  const rewards = new RewardService({ nc: deps.nc, scorer, maxRows })
   const service = await serveEndpoints(deps.nc, { name: 'evaluator', version: '0.1.0', description: 'BIRD execution accuracy of prediction files and served models', log: deps.log }, {
     [EVALUATION_VERBS.create]: { input: CreateEvaluationBodySchema, handler: async (b) => await evaluations.create(b) },
     [EVALUATION_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await evaluations.get(id) },
@@ -68,7 +71,8 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
     [EVALUATION_VERBS.items]: { input: ItemsQuery, handler: (q) => evaluations.items(q) },
     [EVALUATION_VERBS.predictions]: { input: PredictionsQuery, handler: (q) => evaluations.predictions(q) },
     [EVALUATION_VERBS.generate]: { input: GenerateSqlBodySchema, handler: async (b) => await evaluations.generate(b) },
-    [EVALUATION_VERBS.models]: { handler: async () => await evaluations.models() }
+    [EVALUATION_VERBS.models]: { handler: async () => await evaluations.models() },
+    [REWARD_VERBS.score]: { input: RewardRequestSchema, handler: async (b) => await rewards.score(b) }
   })
   await worker.start()
   return {
