@@ -113,6 +113,7 @@ class GRPORecipe:
         self.cfg, self.events, self.stop = cfg, events, stop
         self.chash = config_hash(cfg)
         self.t_start = time.time()
+        self.min_new_tokens = 0  # the benchmark forces full-length completions
 
     # --- setup
 
@@ -202,7 +203,7 @@ class GRPORecipe:
     # --- one step's pieces
 
     def rollout(self, step: int, picked: list[int]):
-        """group_size sampled completions per picked prompt: (question_ids, prompt ids, completion ids, texts)."""
+        """group_size sampled completions per picked prompt: (question_ids, prompt ids, completion ids)."""
         import torch
 
         cfg = self.cfg
@@ -223,6 +224,7 @@ class GRPORecipe:
                     input_ids=ids.to(self.device), attention_mask=mask.to(self.device), do_sample=True,
                     temperature=cfg.temperature, top_p=cfg.top_p, top_k=0, max_new_tokens=cfg.max_completion_tokens,
                     pad_token_id=self.pad_id, eos_token_id=self.eos_ids, use_cache=True,
+                    min_new_tokens=self.min_new_tokens,
                 )
                 for row in out[:, width:].tolist():
                     cut = len(row)
@@ -232,8 +234,7 @@ class GRPORecipe:
                             break
                     completions.append(row[:cut])
         self.model.train()
-        texts = [self.tokenizer.decode([t for t in c if t not in self.eos_ids], skip_special_tokens=True) for c in completions]
-        return [q for q, _p in seqs], [p for _q, p in seqs], completions, texts
+        return [q for q, _p in seqs], [p for _q, p in seqs], completions
 
     def completion_logprobs(self, prompt_ids, completion_ids, adapter: bool = True):
         """Per-token log-probabilities (at the sampling temperature) of each completion: a flat tensor in
@@ -269,22 +270,43 @@ class GRPORecipe:
         return logp, cmask
 
     def train_step(self, step: int) -> dict:
+        """Rollouts, one reward request, then the policy update; returns the step's metrics."""
+        import torch
+
+        cfg = self.cfg
+        t0 = time.perf_counter()
+        picked = prompts_of_step(step, len(self.prompts), cfg.prompts_per_step, cfg.seed)
+        qids, prompt_ids, completion_ids = self.rollout(step, picked)
+        t_rollout = time.perf_counter() - t0
+        texts = [self.tokenizer.decode([t for t in c if t not in self.eos_ids], skip_special_tokens=True)
+                 for c in completion_ids]
+        scored = self.rewards.score(qids, texts)
+        t_reward = time.perf_counter() - t0 - t_rollout
+        rewards = torch.tensor([float(it["reward"]) if it["reward"] is not None else 0.0 for it in scored])
+        valid = torch.tensor([it["reward"] is not None for it in scored])
+        m = self.update(prompt_ids, completion_ids, rewards, valid)
+        n_gen = sum(len(c) for c in completion_ids)
+        m.update({
+            "accuracy": sum(int(it["ex"]) for it in scored) / len(scored),
+            "rollout_tokens_per_s": n_gen / max(t_rollout, 1e-9),
+            "tokens_per_s": (m["train_tokens"] + n_gen) / max(time.perf_counter() - t0, 1e-9),
+            "rollout_s": t_rollout,
+            "reward_s": t_reward,
+            "rewards": [it["reward"] for it in scored],
+        })
+        return m
+
+    def update(self, prompt_ids, completion_ids, rewards, valid) -> dict:
+        """The policy update on one batch of scored rollouts (P x G, prompt-major): group advantages, then
+        updates_per_step optimizer steps of the clipped objective over micro-batches."""
         import torch
 
         from .grpo_loss import group_advantages, grpo_token_loss, normalize_loss
 
         cfg = self.cfg
-        t0 = time.perf_counter()
-        picked = prompts_of_step(step, len(self.prompts), cfg.prompts_per_step, cfg.seed)
-        qids, prompt_ids, completion_ids, texts = self.rollout(step, picked)
-        t_rollout = time.perf_counter() - t0
-        scored = self.rewards.score(qids, texts)
-        t_reward = time.perf_counter() - t0 - t_rollout
         t1 = time.perf_counter()
-
-        P, G = cfg.prompts_per_step, cfg.group_size
-        rewards = torch.tensor([float(it["reward"]) if it["reward"] is not None else 0.0 for it in scored]).view(P, G)
-        valid = torch.tensor([it["reward"] is not None for it in scored]).view(P, G)
+        P, G = len(completion_ids) // cfg.group_size, cfg.group_size
+        rewards, valid = rewards.view(P, G), valid.view(P, G)
         adv, zero = group_advantages(rewards, valid, cfg.scale_rewards)
         adv, valid = adv.flatten(), valid.flatten()
         # Completions without a reward (their gold SQL failed) take no part in the loss.
@@ -325,8 +347,8 @@ class GRPORecipe:
                 grad_norm = float(torch.nn.utils.clip_grad_norm_(self.params, cfg.max_grad_norm))
             self.optimizer.step()
             self.optimizer.zero_grad(set_to_none=True)
+        torch.cuda.synchronize()
         t_train = time.perf_counter() - t1
-        n_gen = sum(len(c) for c in completion_ids)
         train_tokens = sum(len(prompt_ids[i]) + len(completion_ids[i]) for i in train_rows)
         passes = cfg.updates_per_step + (1 if cfg.updates_per_step > 1 else 0) + (1 if cfg.kl_coef > 0 else 0)
         r_valid = rewards.flatten()[valid]
@@ -335,19 +357,14 @@ class GRPORecipe:
             "grad_norm": grad_norm,
             "reward_mean": float(r_valid.mean()) if len(r_valid) else None,
             "reward_std": float(r_valid.std(unbiased=False)) if len(r_valid) else None,
-            "accuracy": sum(int(it["ex"]) for it in scored) / len(scored),
             "zero_std_groups": float(zero.float().mean()),
             "kl": kl_sum / max(1, total_tokens) if cfg.kl_coef > 0 else None,
             "clip_fraction": clipped_n / max(1, total_tokens),
-            "completion_len": n_gen / len(completion_ids),
+            "completion_len": sum(len(c) for c in completion_ids) / len(completion_ids),
             "unscored": int((~valid).sum()),
-            "rollout_tokens_per_s": n_gen / max(t_rollout, 1e-9),
+            "train_tokens": train_tokens,
             "train_tokens_per_s": passes * train_tokens / max(t_train, 1e-9),
-            "tokens_per_s": (train_tokens + n_gen) / max(time.perf_counter() - t0, 1e-9),
-            "rollout_s": t_rollout,
-            "reward_s": t_reward,
             "train_s": t_train,
-            "rewards": [it["reward"] for it in scored],
         }
 
     # --- the loop

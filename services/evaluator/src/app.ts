@@ -18,6 +18,7 @@ import { Scorer } from './score.js'
 import { EvaluationService } from './service.js'
 import { EvaluationStore } from './store.js'
 import { RewardService } from './rewards.js'
+import { resolveSource } from './source.js'
 
 export interface EvaluatorAppDeps {
   nc: NatsConnection
@@ -63,7 +64,7 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
     itemConcurrency: deps.itemConcurrency ?? 256
   })
   const evaluations = new EvaluationService({ ...deps, store, sandbox, prompts })
-  const rewards = new RewardService({ nc: deps.nc, scorer, maxRows })
+  const rewards = new RewardService({ resolve: async (source) => await resolveSource(deps.nc, source), scorer, maxRows })
   const service = await serveEndpoints(deps.nc, { name: 'evaluator', version: '0.1.0', description: 'BIRD execution accuracy of prediction files and served models', log: deps.log }, {
     [EVALUATION_VERBS.create]: { input: CreateEvaluationBodySchema, handler: async (b) => await evaluations.create(b) },
     [EVALUATION_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await evaluations.get(id) },

@@ -1,16 +1,15 @@
 import { performance } from 'node:perf_hooks'
-import type { NatsConnection } from '@nats-io/transport-node'
 import type { RewardItem, RewardRequest, RewardResponse, RewardWeights } from '@t2s/core/contracts/rewards'
-import type { Question } from '@t2s/core/contracts/sources'
+import type { Question, ResolvedSource } from '@t2s/core/contracts/sources'
 import { badRequest } from '@t2s/core/errors'
 import { extractSql } from '@t2s/core/llm/index'
 import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
 import { fileSha256 } from '@t2s/core/util/digest'
 import type { Scored, Scorer } from './score.js'
-import { resolveSource } from './source.js'
 
 export interface RewardServiceDeps {
-  nc: NatsConnection
+  /** A registered source by id or name (the dataset service's; a test server may pass its own file). */
+  resolve: (source: string) => Promise<ResolvedSource>
   scorer: Scorer
   maxRows: number
 }
@@ -36,7 +35,7 @@ export class RewardService {
     for (const [k, w] of Object.entries(body.reward)) {
       if (!Number.isFinite(w)) throw badRequest(`reward.${k} must be a finite number`)
     }
-    const src = await resolveSource(this.deps.nc, body.source)
+    const src = await this.deps.resolve(body.source)
     const questions = this.questions(src.questions_path, src.questions_sha256)
     const asked = body.items.map((item, i) => {
       const q = questions.get(item.question_id)
