@@ -93,6 +93,13 @@ def read_prompts(paths: list[str]) -> list[tuple[int, list[dict]]]:
     return out
 
 
+def prompt_ids(tokenizer, messages: list[dict]) -> list[int]:
+    """The prompt's tokens as sft renders them (the chat template's text, then the tokenizer without extra
+    special tokens), followed by the template's opening of the assistant turn."""
+    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    return list(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
 def prompts_of_step(step: int, n: int, per_step: int, seed: int) -> list[int]:
     """Indices of the prompts of 0-based step `step`: epoch after epoch, each a permutation seeded by (seed, epoch)."""
     out = []
@@ -145,9 +152,7 @@ class GRPORecipe:
         self.pad_id = pick_pad_id(tok)
         prompts, skipped = [], 0
         for qid, messages in read_prompts(cfg.train_files):
-            ids = tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
-            if hasattr(ids, "input_ids"):
-                ids = ids["input_ids"]
+            ids = prompt_ids(tok, messages)
             if len(ids) > cfg.max_prompt_tokens:
                 skipped += 1
                 continue
@@ -224,7 +229,7 @@ class GRPORecipe:
                     input_ids=ids.to(self.device), attention_mask=mask.to(self.device), do_sample=True,
                     temperature=cfg.temperature, top_p=cfg.top_p, top_k=0, max_new_tokens=cfg.max_completion_tokens,
                     pad_token_id=self.pad_id, eos_token_id=self.eos_ids, use_cache=True,
-                    min_new_tokens=self.min_new_tokens,
+                    min_new_tokens=self.min_new_tokens or None,
                 )
                 for row in out[:, width:].tolist():
                     cut = len(row)

@@ -111,15 +111,14 @@ def greedy_ex(assets, adapter, reward_url) -> float:
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from t2s_trainer.grpo import read_prompts
+    from t2s_trainer.grpo import prompt_ids, read_prompts
     from t2s_trainer.reward_client import RewardClient
 
     tok = AutoTokenizer.from_pretrained(assets["model"])
     model = AutoModelForCausalLM.from_pretrained(assets["model"], dtype=torch.float32).cuda()
     model = PeftModel.from_pretrained(model, adapter).eval()
     prompts = read_prompts([assets["prompts"]])
-    ids = [tok.apply_chat_template(m, add_generation_prompt=True, tokenize=True) for _q, m in prompts]
-    ids = [x["input_ids"] if hasattr(x, "input_ids") else x for x in ids]
+    ids = [prompt_ids(tok, m) for _q, m in prompts]
     width = max(len(x) for x in ids)
     pad = tok.convert_tokens_to_ids("<|finetune_right_pad_id|>")
     batch = torch.tensor([[pad] * (width - len(x)) + list(x) for x in ids], device="cuda")
