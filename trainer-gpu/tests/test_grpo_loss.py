@@ -24,7 +24,8 @@ def test_advantages_are_group_zscores_and_silent_groups_are_zero():
     assert torch.allclose(adv[0], torch.tensor([(x - mean) / std for x in g], dtype=torch.float64))
     assert adv[1].abs().sum() == 0  # every completion got the same reward: no signal
     # invalid (unscored) completions get 0 and do not enter the group's mean and std
-    assert torch.allclose(adv[2], torch.tensor([1 / math.sqrt(0.5), -1 / math.sqrt(0.5), 0, 0], dtype=torch.float64))
+    # [1, 0]: mean 0.5, unbiased std sqrt(0.5), so ±0.5 / sqrt(0.5)
+    assert torch.allclose(adv[2], torch.tensor([0.5 / math.sqrt(0.5), -0.5 / math.sqrt(0.5), 0, 0], dtype=torch.float64))
     assert zero.tolist() == [False, True, False]
     unscaled, _ = group_advantages(rewards, valid, scale=False)
     assert torch.allclose(unscaled[0], torch.tensor([x - mean for x in g], dtype=torch.float64))
