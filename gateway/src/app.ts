@@ -27,6 +27,7 @@ import { downloadRoutes } from './routes/downloads.js'
 import { datasetRoutes } from './routes/datasets.js'
 import { sqlRoutes } from './routes/sql.js'
 import { trainingJobRoutes } from './routes/training-jobs.js'
+import { rewardRoutes } from './routes/rewards.js'
 
 export interface GatewayOptions {
   nc?: NatsConnection
@@ -77,5 +78,6 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   datasetRoutes(app, bus, opts.dataDir ?? './data')
   sqlRoutes(app, bus)
   trainingJobRoutes(app, bus)
+  rewardRoutes(app, bus)
   return app
 }

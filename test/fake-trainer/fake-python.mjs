@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Scripted stand-in for `python -m t2s_trainer sft --config FILE`: a TEST DOUBLE, never a
+// Scripted stand-in for `python -m t2s_trainer sft|grpo --config FILE`: a TEST DOUBLE, never a
 // feature. The trainer service's tests point T2S_TRAINER_PYTHON here. It speaks the real
 // trainer's contract (trainer-gpu/t2s_trainer/events.py, sft.py): JSON-lines events on
 // stdout (start, log, checkpoint, done, error, cancelled), logs on stderr, checkpoints as
@@ -24,6 +24,19 @@ const KNOWN = new Set(['model', 'train_files', 'output_dir', 'method', 'lora_r',
   'tf32', 'gradient_checkpointing', 'gradient_checkpointing_ratio', 'attn_implementation', 'compile', 'compile_dynamic', 'loss_chunk_size', 'full_param_dtype', 'seed', 'logging_steps',
   'save_steps', 'save_total_limit', 'resume', 'tensorboard', 'trust_remote_code'])
 
+// `grpo` (t2s_trainer/grpo_config.py): its own settings. The fake's GRPO steps score real
+// completions through the real reward API (reward_url, T2S_REWARD_API_KEY): per prompt, the
+// first k of its group answer with the gold SQL of the prompt line, the rest with a query that
+// runs but is wrong and one that fails, k growing with the step; so the rewards relayed are
+// the suite's own verdicts.
+const KNOWN_GRPO = new Set(['model', 'train_files', 'output_dir', 'init_adapter', 'reward_url', 'reward_api_key', 'reward_source',
+  'reward_correct', 'reward_executable', 'reward_error', 'reward_format', 'reward_extraction', 'reward_timeout_s', 'reward_max_wait_s',
+  'group_size', 'prompts_per_step', 'temperature', 'top_p', 'max_completion_tokens', 'max_prompt_tokens', 'clip_eps_low', 'clip_eps_high',
+  'kl_coef', 'loss_norm', 'scale_rewards', 'updates_per_step', 'lora_r', 'lora_alpha', 'lora_dropout', 'lora_target_modules',
+  'learning_rate', 'max_grad_norm', 'weight_decay', 'adam_beta1', 'adam_beta2', 'adam_epsilon', 'max_steps', 'micro_batch_size',
+  'rollout_batch_size', 'bf16', 'gradient_checkpointing', 'attn_implementation', 'loss_chunk_size', 'seed', 'logging_steps',
+  'save_steps', 'save_total_limit', 'resume', 'trust_remote_code'])
+
 const argv = process.argv.slice(2)
 const out = (event, fields) => process.stdout.write(JSON.stringify({ v: 1, event, time: Date.now() / 1000, ...fields }) + '\n')
 const log = (msg) => process.stderr.write(`fake-trainer: ${msg}\n`)
@@ -35,8 +48,9 @@ function fail (message, type = 'config', code = 2) {
 }
 
 const at = argv.indexOf('--config')
-if (!argv.includes('t2s_trainer') || !argv.includes('sft') || at < 0 || !argv[at + 1]) {
-  process.stderr.write('usage: fake-python.mjs [-m accelerate.commands.launch --num_processes N ...] -m t2s_trainer sft --config FILE\n')
+const grpo = argv.includes('grpo')
+if (!argv.includes('t2s_trainer') || !(argv.includes('sft') || grpo) || at < 0 || !argv[at + 1]) {
+  process.stderr.write('usage: fake-python.mjs [-m accelerate.commands.launch --num_processes N ...] -m t2s_trainer sft|grpo --config FILE\n')
   process.exit(2)
 }
 const launch = argv.indexOf('accelerate.commands.launch')
@@ -49,8 +63,12 @@ try {
 } catch (err) {
   fail(`config file: ${err.message}`)
 }
-const unknown = Object.keys(cfg).filter((k) => !KNOWN.has(k))
-if (unknown.length) fail(`unknown setting ${JSON.stringify(unknown[0])} for SFTConfig`)
+const unknown = Object.keys(cfg).filter((k) => !(grpo ? KNOWN_GRPO : KNOWN).has(k))
+if (unknown.length) fail(`unknown setting ${JSON.stringify(unknown[0])} for ${grpo ? 'GRPOConfig' : 'SFTConfig'}`)
+if (grpo) {
+  const rewardUrl = cfg.reward_url || process.env.T2S_REWARD_URL
+  if (!rewardUrl || !cfg.reward_source) fail('missing required setting(s): reward_url, reward_source')
+}
 for (const k of ['model', 'output_dir']) if (!cfg[k]) fail(`missing required setting(s): ${k}`)
 if (!Array.isArray(cfg.train_files) || cfg.train_files.length === 0) fail('missing required setting(s): train_files')
 
@@ -111,19 +129,52 @@ function lossAt (step) {
 }
 
 const donePath = join(outDir, 'done.json')
-const method = cfg.method ?? 'lora'
+const method = grpo ? 'grpo' : cfg.method ?? 'lora'
 const kind = method === 'full' ? 'model' : 'adapter'
 
 // Setup: "load" the data and the model.
 process.stdout.write('loading tokenizer (a stray line on stdout, as a library might print)\n')
 let rows = 0
+const prompts = []
 for (const f of cfg.train_files) {
   if (!existsSync(f)) fail(`train file not found: ${f}`)
-  rows += readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).length
+  const lines = readFileSync(f, 'utf8').split('\n').filter((l) => l.trim())
+  rows += lines.length
+  if (grpo) {
+    for (const [i, l] of lines.entries()) {
+      const o = JSON.parse(l)
+      if (!Number.isInteger(o.question_id)) fail(`${f}:${i + 1}: no 'question_id'`)
+      prompts.push({ question_id: o.question_id, gold: o.messages.at(-1).content })
+    }
+  }
 }
-const perStep = cfg.global_batch_size ?? 8
+const perStep = grpo ? cfg.prompts_per_step ?? 8 : cfg.global_batch_size ?? 8
 const stepsPerEpoch = Math.max(1, Math.ceil(rows / perStep))
-const total = script.total_steps ?? (cfg.max_steps > 0 ? cfg.max_steps : stepsPerEpoch * (cfg.num_epochs ?? 3))
+const total = script.total_steps ?? (cfg.max_steps > 0 ? cfg.max_steps : grpo ? 100 : stepsPerEpoch * (cfg.num_epochs ?? 3))
+
+/** One GRPO step's rewards from the reward API; a refused batch ends the run as grpo.py does. */
+async function grpoStep (step) {
+  const G = cfg.group_size ?? 8
+  const P = cfg.prompts_per_step ?? 8
+  const k = Math.min(G, step)
+  const items = []
+  for (let p = 0; p < P; p++) {
+    const q = prompts[((step - 1) * P + p) % prompts.length]
+    for (let j = 0; j < G; j++) items.push({ question_id: q.question_id, completion: j < k ? '```sql\n' + q.gold + '\n```' : j % 2 ? 'SELECT 1' : 'SELEC nothing' })
+  }
+  const weights = Object.fromEntries(['correct', 'executable', 'error', 'format'].filter((w) => cfg[`reward_${w}`] !== undefined).map((w) => [w, cfg[`reward_${w}`]]))
+  const res = await fetch(`${(cfg.reward_url || process.env.T2S_REWARD_URL).replace(/\/$/, '')}/v1/rewards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(process.env.T2S_REWARD_API_KEY ? { authorization: `Bearer ${process.env.T2S_REWARD_API_KEY}` } : {}) },
+    body: JSON.stringify({ source: cfg.reward_source, items, reward: weights })
+  })
+  const body = await res.json()
+  if (res.status !== 200) fail(`the reward API refused the batch (${res.status}): ${body.detail}`, 'reward', 1)
+  const r = body.items.map((it) => it.reward)
+  const mean = r.reduce((a, b) => a + b, 0) / r.length
+  const std = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / r.length)
+  return { reward_mean: mean, reward_std: std, accuracy: body.ex, zero_std_groups: k === G ? 1 : 0, kl: null, clip_fraction: 0, completion_len: 12.5, rollout_tokens_per_s: 2100.5, train_tokens_per_s: 9100.5, rewards: r }
+}
 
 if (existsSync(donePath) && cfg.resume !== 'never') {
   const done = JSON.parse(readFileSync(donePath, 'utf8'))
@@ -146,7 +197,8 @@ while (step < total) {
   step++
   lastLoss = lossAt(step)
   if (step % (cfg.logging_steps ?? 1) === 0 || step === total) {
-    out('log', { step, total_steps: total, epoch: Number((step / stepsPerEpoch).toFixed(4)), loss: lastLoss, lr: cfg.learning_rate ?? 2e-4, grad_norm: 0.25, tokens_per_s: 7700.5, gpu_mem_gb: 41.2 })
+    const rl = grpo ? await grpoStep(step) : {}
+    out('log', { step, total_steps: total, epoch: Number((step / stepsPerEpoch).toFixed(4)), loss: lastLoss, lr: cfg.learning_rate ?? 2e-4, grad_norm: 0.25, tokens_per_s: 7700.5, gpu_mem_gb: 41.2, ...rl })
   }
   if (script.error_at_step === step) fail(script.error_message ?? `scripted error at step ${step}`, script.error_type ?? 'runtime', 1)
   const crashMarker = join(outDir, `.fake-crashed-at-${step}`)

@@ -1,4 +1,4 @@
-"""CLI: python -m t2s_trainer {sft,merge,bench} [--config FILE] [--flag value ...].
+"""CLI: python -m t2s_trainer {sft,grpo,merge,bench} [--config FILE] [--flag value ...].
 
 `--help` imports no torch: the command modules import heavy packages inside their functions.
 """
@@ -10,9 +10,11 @@ import sys
 
 from . import __version__
 from .config import BenchConfig, ConfigError, MergeConfig, SFTConfig, add_dataclass_arguments, config_from_args
+from .grpo_config import GRPOConfig
 
 COMMANDS = {
     "sft": (SFTConfig, "Supervised fine-tuning (lora | qlora | full) with JSON-lines progress on stdout."),
+    "grpo": (GRPOConfig, "GRPO with an execution reward from the suite's reward API (LoRA), JSON-lines progress on stdout."),
     "merge": (MergeConfig, "Merge a LoRA adapter into its base model (a folder vLLM can serve)."),
     "bench": (BenchConfig, "Training throughput on a random-weight llama-3.1-8b / llama-3.2-1b / tiny."),
 }
@@ -32,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings: defaults < --config FILE (JSON or YAML) < command-line flags. See README.md.",
     )
     parser.add_argument("--version", action="version", version=f"t2s_trainer {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{sft,merge,bench}")
+    sub = parser.add_subparsers(dest="command", metavar="{sft,grpo,merge,bench}")
     sub.required = True
     for name, (cls, help_text) in COMMANDS.items():
         p = sub.add_parser(
@@ -53,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         error = str(exc)
     if args.command == "sft":
         from .sft import main as run
+    elif args.command == "grpo":
+        from .grpo import main as run
     elif args.command == "merge":
         from .merge import main as run
     else:

@@ -9,6 +9,7 @@ const API_TAGS = [
   { name: 'sql', description: 'Run SQL in the sandbox; ask a model for SQL' },
   { name: 'training', description: 'Fine-tuning jobs on the GPU trainer' },
   { name: 'evaluations', description: 'BIRD execution accuracy (EX) and Soft-F1' },
+  { name: 'rewards', description: 'Execution rewards for reinforcement learning, scored as evaluations' },
   { name: 'models', description: 'What the teacher and student servers serve' },
   { name: 'jobs', description: 'Any long operation: status, progress events, cancellation' }
 ]

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Type } from 'typebox'
+import { RewardRequestSchema, REWARD_VERBS } from '@t2s/core/contracts/rewards'
 import { CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListQuerySchema, GenerateSqlBodySchema, ItemsQuerySchema } from '@t2s/core/contracts/evaluations'
 import type { JobStore } from '@t2s/core/jobs/store'
 import { JobWorker } from '@t2s/core/jobs/worker'
@@ -18,6 +19,8 @@ import { evaluationKind } from './job.js'
 import { Scorer } from './score.js'
 import { EvaluationService } from './service.js'
 import { EvaluationStore } from './store.js'
+import { RewardService } from './rewards.js'
+import { resolveSource } from './source.js'
 
 export interface EvaluatorAppDeps {
   nc: NatsConnection
@@ -66,6 +69,7 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
   const comparisons = new Comparisons(store, deps.jobs)
   // Leaves room for the reply's own fields and NATS headers.
   const budget = () => Math.max(64 * 1024, (deps.nc.info?.max_payload ?? 1024 * 1024) - 32 * 1024)
+  const rewards = new RewardService({ resolve: async (source) => await resolveSource(deps.nc, source), scorer, maxRows })
   const service = await serveEndpoints(deps.nc, { name: 'evaluator', version: '0.1.0', description: 'BIRD execution accuracy of prediction files and served models', log: deps.log }, {
     [EVALUATION_VERBS.create]: { input: CreateEvaluationBodySchema, handler: async (b) => await evaluations.create(b) },
     [EVALUATION_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await evaluations.get(id) },
@@ -75,7 +79,8 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
     [EVALUATION_VERBS.generate]: { input: GenerateSqlBodySchema, handler: async (b) => await evaluations.generate(b) },
     [EVALUATION_VERBS.models]: { handler: async () => await evaluations.models() },
     [COMPARE_VERBS.compare]: { input: CompareQuerySchema, handler: async (q) => await comparisons.compare(q) },
-    [COMPARE_VERBS.flips]: { input: FlipsQuerySchema, handler: (q) => comparisons.flips(q, budget()) }
+    [COMPARE_VERBS.flips]: { input: FlipsQuerySchema, handler: (q) => comparisons.flips(q, budget()) },
+    [REWARD_VERBS.score]: { input: RewardRequestSchema, handler: async (b) => await rewards.score(b) }
   })
   await worker.start()
   return {

@@ -5,7 +5,6 @@ import type { ResolvedSource } from '@t2s/core/contracts/sources'
 import { badRequest, conflict, ServiceError, unavailable } from '@t2s/core/errors'
 import { newId, type JobStore } from '@t2s/core/jobs/store'
 import { LlmError, type LlmClient } from '@t2s/core/llm/index'
-import { callService } from '@t2s/core/nats/client'
 import type { PromptBuilder } from '@t2s/core/prompts/index'
 import type { SqlValue } from '@t2s/core/sql/sandbox'
 import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
@@ -16,6 +15,7 @@ import { EVALUATION_KIND, NO_STUDENT } from './job.js'
 import { serverModels } from './models.js'
 import { birdEntry, parsePredictions } from './predictions.js'
 import { buildReport } from './report.js'
+import { resolveSource } from './source.js'
 import { toItem, type EvaluationOptions, type EvaluationStore } from './store.js'
 
 export interface EvaluationServiceDeps {
@@ -162,12 +162,7 @@ export class EvaluationService {
   }
 
   private async resolve (source: string): Promise<ResolvedSource> {
-    try {
-      return await callService<ResolvedSource>(this.deps.nc, 'dataset', 'resolve_source', { id: source })
-    } catch (err) {
-      if (err instanceof ServiceError && err.codeName === 'NOT_FOUND') throw badRequest(`source "${source}" not found`)
-      throw err
-    }
+    return await resolveSource(this.deps.nc, source)
   }
 
   private async checkServed (model: string): Promise<void> {

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs'
-import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { existsSync, rmSync, statSync } from 'node:fs'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Type } from 'typebox'
 import { IdParamsSchema, PageQuerySchema, TERMINAL_STATUSES, type Accepted, type JobRecord } from '@t2s/core/contracts/common'
@@ -20,7 +20,8 @@ import type { CommandOptions } from './command.js'
 import { trainingJobKind, TRAINING_KIND, type StudentServer } from './job.js'
 import { renderLossSvg, spread } from './loss-chart.js'
 import { TrainingRepo, type TrainingRow } from './repo.js'
-import { checkBatch, trainerConfig } from './trainer-config.js'
+import { writeGrpoPrompts } from './grpo-prompts.js'
+import { checkBatch, checkGrpo, grpoTrainerConfig, runDir, trainerConfig } from './trainer-config.js'
 
 export interface TrainerAppDeps {
   nc: NatsConnection
@@ -36,6 +37,8 @@ export interface TrainerAppDeps {
   maxAttempts: number
   ackWaitS: number
   student: StudentServer | null
+  /** Where GRPO runs score their rollouts: the gateway's POST /v1/rewards, and its bearer key. */
+  reward: { url: string, apiKey: string }
 }
 
 const ById = Type.Object({ id: IdParamsSchema.properties.id })
@@ -51,7 +54,7 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
     service: 'trainer',
     db: deps.db,
     log: deps.log,
-    kinds: [trainingJobKind({ repo, dataDir: deps.dataDir, command: deps.command, stopGraceMs: deps.stopGraceMs, maxAttempts: deps.maxAttempts, student: deps.student })],
+    kinds: [trainingJobKind({ repo, dataDir: deps.dataDir, command: deps.command, stopGraceMs: deps.stopGraceMs, maxAttempts: deps.maxAttempts, student: deps.student, rewardApiKey: deps.reward.apiKey })],
     tuning: { ackWaitS: deps.ackWaitS, maxDeliver: deps.maxAttempts, maxAckPending: 16 },
     // One GPU job per process: a second replica (another GPU host) takes the next job.
     jobConcurrency: 1,
@@ -63,20 +66,34 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
   const create = async (body: CreateTrainingJobBody): Promise<Accepted> => await creating.run(async () => {
     const method = body.method as TrainingMethod
     const hyperparameters = body.hyperparameters ?? {}
-    checkBatch(hyperparameters, deps.command.gpus)
+    const grpo = method === 'grpo'
+    if (!grpo && body.grpo !== undefined) throw badRequest('grpo settings apply to method "grpo" only')
+    if (grpo && Object.keys(hyperparameters).length > 0) throw badRequest('method "grpo" takes its settings in `grpo`, not in `hyperparameters`')
+    if (grpo) checkGrpo(body.dataset, body.grpo ?? {})
+    else checkBatch(hyperparameters, deps.command.gpus)
     const baseModel = checkBaseModel(body.base_model ?? deps.defaultBaseModel, deps.roots)
+    const initAdapter = grpo ? checkInitAdapter(deps.dataDir, body.grpo?.init_adapter) : null
     const trainFile = await resolveTrainFile(deps, body.dataset)
     const id = newId('tj')
     const adapterName = body.adapter_name ?? id
     await checkNameFree(adapterName)
     const jobId = newId('job')
-    const config = trainerConfig({ trainingId: id, trainFile, baseModel, method, hyperparameters })
-    repo.insert({ id, job_id: jobId, adapter_name: adapterName, dataset: body.dataset, train_file: trainFile, base_model: baseModel, method, hyperparameters: JSON.stringify(hyperparameters), config: JSON.stringify(config) })
+    let config: Record<string, unknown>
+    if (grpo) {
+      const promptsFile = join(runDir(id), 'prompts.jsonl')
+      const { source } = await writeGrpoPrompts(deps.nc, body.dataset, join(deps.dataDir, trainFile), join(deps.dataDir, promptsFile))
+      config = grpoTrainerConfig({ trainingId: id, promptsFile, baseModel, grpo: body.grpo ?? {}, rewardUrl: deps.reward.url, rewardSource: source, initAdapter })
+    } else {
+      config = trainerConfig({ trainingId: id, trainFile, baseModel, method, hyperparameters })
+    }
+    const settings = grpo ? body.grpo ?? {} : hyperparameters
+    repo.insert({ id, job_id: jobId, adapter_name: adapterName, dataset: body.dataset, train_file: trainFile, base_model: baseModel, method, hyperparameters: JSON.stringify(settings), config: JSON.stringify(config) })
     try {
       const job = await deps.jobs.submit({ id: jobId, kind: TRAINING_KIND, service: 'trainer', params: { training_id: id, dataset: body.dataset, adapter_name: adapterName, method }, resource: { type: 'training_job', id }, unit: 'steps' })
       return { id, job_id: job.id, status: job.status }
     } catch (err) {
       repo.delete(id)
+      rmSync(join(deps.dataDir, runDir(id)), { recursive: true, force: true })
       throw err
     }
   })
@@ -167,6 +184,14 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
       deps.db.close()
     }
   }
+}
+
+/** A warm start names a published adapter: DATA_DIR/artifacts/adapters/<name>, relative to DATA_DIR. */
+function checkInitAdapter (dataDir: string, name: string | undefined): string | null {
+  if (name === undefined) return null
+  const dir = artifactDir(dataDir, 'adapters', name)
+  if (!existsSync(join(dir, 'adapter_config.json'))) throw badRequest(`grpo.init_adapter "${name}" is not a published LoRA adapter (DATA_DIR/artifacts/adapters/${name})`)
+  return relative(dataDir, dir).split(sep).join('/')
 }
 
 /** A hub id passes as is; an absolute folder must lie inside DATA_DIR or T2S_SOURCE_ROOTS. */

@@ -17,9 +17,10 @@ export interface CommandOptions {
  * so both paths use exactly the packages of T2S_TRAINER_PYTHON. Without a config file,
  * `--multi_gpu` is needed: `--num_processes` alone makes accelerate start one process.
  */
-export function trainerCommand (opts: CommandOptions, configFile: string): { file: string, args: string[] } {
-  const sft = ['-m', 't2s_trainer', 'sft', '--config', configFile]
-  if (opts.gpus <= 1) return { file: opts.python, args: sft }
+export function trainerCommand (opts: CommandOptions, configFile: string, command: 'sft' | 'grpo' = 'sft'): { file: string, args: string[] } {
+  const sft = ['-m', 't2s_trainer', command, '--config', configFile]
+  // GRPO runs on one GPU (its rollouts and updates share the one policy): no launcher.
+  if (opts.gpus <= 1 || command === 'grpo') return { file: opts.python, args: sft }
   const launch = ['-m', 'accelerate.commands.launch', '--num_processes', String(opts.gpus), '--num_machines', '1']
   // The trainer runs its own bf16 autocast; accelerate must not add another layer of it.
   if (opts.accelerateConfig) launch.push('--config_file', opts.accelerateConfig)
@@ -30,9 +31,12 @@ export function trainerCommand (opts: CommandOptions, configFile: string): { fil
 /** Variables the trainer must never see: the API's own keys and LLM endpoint keys. */
 const SECRET_VARS = ['T2S_API_KEYS', 'STUDENT_API_KEY', 'TEACHER_API_KEY']
 
-export function trainerEnv (base: NodeJS.ProcessEnv, trainerDir: string | undefined): NodeJS.ProcessEnv {
+export function trainerEnv (base: NodeJS.ProcessEnv, trainerDir: string | undefined, rewardApiKey?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, PYTHONUNBUFFERED: '1' }
   for (const k of SECRET_VARS) delete env[k]
+  // A GRPO run gets the one key it calls the reward API with, never the key list.
+  delete env.T2S_REWARD_API_KEY
+  if (rewardApiKey) env.T2S_REWARD_API_KEY = rewardApiKey
   if (trainerDir) env.PYTHONPATH = [trainerDir, base.PYTHONPATH].filter(Boolean).join(delimiter)
   return env
 }

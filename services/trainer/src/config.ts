@@ -17,5 +17,7 @@ export const TrainerEnv = envSchema({
   T2S_TRAINER_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 5, description: 'Trainer starts per job before a crashing run is given up' }),
   STUDENT_BASE_URL: Type.String({ default: '', description: "The student vLLM's OpenAI base URL (…/v1), where finished adapters are loaded; empty: only report the folder" }),
   STUDENT_API_KEY: Type.String({ default: '', description: 'vLLM --api-key of the student server' }),
+  T2S_REWARD_URL: Type.String({ default: '', description: 'Base URL of the gateway a GRPO run calls POST /v1/rewards on; default http://127.0.0.1:$PORT (8080)' }),
+  T2S_REWARD_API_KEY: Type.String({ default: '', description: 'Bearer key of that gateway for GRPO runs; default the first of T2S_API_KEYS, else DATA_DIR/api-key' }),
   T2S_ADAPTER_PATH_PREFIX: Type.String({ default: '', description: 'DATA_DIR as the student vLLM sees it (its mount of the shared volume); default: the same path' })
 })

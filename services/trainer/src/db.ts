@@ -1,3 +1,4 @@
+import { GRPO_METRICS } from '@t2s/core/contracts/training'
 import { openStateDb, type StateDb } from '@t2s/core/state-db'
 
 /** The trainer service's own tables; core adds its job tables first. */
@@ -39,7 +40,9 @@ const MIGRATIONS = [
     gpu_mem_gb REAL,
     time TEXT NOT NULL,
     PRIMARY KEY (training_id, step)
-  );`
+  );`,
+  // GRPO steps also log their rewards and rollout statistics (null for SFT steps).
+  GRPO_METRICS.map((k) => `ALTER TABLE training_metrics ADD COLUMN ${k} REAL;`).join('\n')
 ]
 
 export const openTrainerDb = (file: string): StateDb => openStateDb(file, MIGRATIONS)

@@ -1,13 +1,15 @@
 /**
- * The JSON-lines progress contract of `python -m t2s_trainer sft` (trainer-gpu/t2s_trainer/events.py):
+ * The JSON-lines progress contract of `python -m t2s_trainer sft` and `grpo` (trainer-gpu/t2s_trainer/events.py):
  * one object per stdout line with `v`, `event` and `time`, plus the fields below. Unknown
  * fields are kept (passed on as run information), and a line that is not an event is
  * ignored rather than fatal: a stray print must never stop a training run.
  */
+import { GRPO_METRICS, type GrpoMetric } from '@t2s/core/contracts/training'
+
 type N = number | null
 
 export interface StartEvent { event: 'start', total_steps: number, start_step: number, world_size: N, extra: Record<string, unknown> }
-export interface LogEvent { event: 'log', step: number, total_steps: N, epoch: N, loss: N, lr: N, grad_norm: N, tokens_per_s: N, gpu_mem_gb: N }
+export interface LogEvent { event: 'log', step: number, total_steps: N, epoch: N, loss: N, lr: N, grad_norm: N, tokens_per_s: N, gpu_mem_gb: N, grpo?: Partial<Record<GrpoMetric, N>> }
 export interface CheckpointEvent { event: 'checkpoint', step: number, path: string }
 export interface DoneEvent { event: 'done', step: number, total_steps: N, output_path: string, output_kind: 'adapter' | 'model', extra: Record<string, unknown> }
 export interface ErrorEvent { event: 'error', message: string, error_type: string }
@@ -41,7 +43,10 @@ export function parseEventLine (line: string): TrainerEvent | null {
     case 'log': {
       const step = int(o.step)
       if (step === null) return null
-      return { event: 'log', step, total_steps: int(o.total_steps), epoch: num(o.epoch), loss: num(o.loss), lr: num(o.lr), grad_norm: num(o.grad_norm), tokens_per_s: num(o.tokens_per_s), gpu_mem_gb: num(o.gpu_mem_gb) }
+      const e: LogEvent = { event: 'log', step, total_steps: int(o.total_steps), epoch: num(o.epoch), loss: num(o.loss), lr: num(o.lr), grad_norm: num(o.grad_norm), tokens_per_s: num(o.tokens_per_s), gpu_mem_gb: num(o.gpu_mem_gb) }
+      // A GRPO step (grpo.py) also reports its rewards and rollouts.
+      if (GRPO_METRICS.some((k) => k in o)) e.grpo = Object.fromEntries(GRPO_METRICS.map((k) => [k, num(o[k])]))
+      return e
     }
     case 'checkpoint': {
       const step = int(o.step)

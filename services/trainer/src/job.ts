@@ -28,6 +28,8 @@ export interface TrainingDeps {
   stopGraceMs: number
   maxAttempts: number
   student: StudentServer | null
+  /** The bearer key a GRPO run calls POST /v1/rewards with (the URL is in its config). */
+  rewardApiKey: string
 }
 
 type Outcome = DoneEvent | ErrorEvent | CancelledEvent
@@ -70,7 +72,8 @@ async function runTraining (deps: TrainingDeps, ctx: JobContext): Promise<Record
         break
       }
       case 'log': {
-        const { event: _e, total_steps: total, ...point } = e
+        const { event: _e, total_steps: total, grpo, ...sft } = e
+        const point = { ...sft, ...grpo }
         repo.addPoint(id, point)
         await say(ctx, 'metric', { ...point, total_steps: total })
         const t = Date.now()
@@ -89,11 +92,12 @@ async function runTraining (deps: TrainingDeps, ctx: JobContext): Promise<Record
     }
   }
 
-  const cmd = trainerCommand(deps.command, configFile)
+  const grpo = row.method === 'grpo'
+  const cmd = trainerCommand(deps.command, configFile, grpo ? 'grpo' : 'sft')
   const exit = await runTrainer({
     file: cmd.file,
     args: cmd.args,
-    env: trainerEnv(process.env, deps.command.trainerDir),
+    env: trainerEnv(process.env, deps.command.trainerDir, grpo ? deps.rewardApiKey : undefined),
     cwd: dir,
     logFile: join(dir, 'trainer.log'),
     pidFile,
@@ -177,7 +181,7 @@ async function publish (deps: TrainingDeps, ctx: JobContext, row: TrainingRow, d
     total_steps: done.total_steps,
     train_loss: done.extra.train_loss ?? null,
     runtime_s: done.extra.runtime_s ?? null,
-    trainer: { command: 't2s_trainer sft', gpus: deps.command.gpus, run: JSON.parse(row.run_info) },
+    trainer: { command: `t2s_trainer ${row.method === 'grpo' ? 'grpo' : 'sft'}`, gpus: row.method === 'grpo' ? 1 : deps.command.gpus, run: JSON.parse(row.run_info) },
     files,
     published_at: new Date().toISOString()
   }

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { listOf } from '@t2s/core/config'
 import { createLlmClient } from '@t2s/core/llm/index'
 import { runService } from '@t2s/core/service-main'
@@ -29,7 +31,16 @@ await runService('trainer', TrainerEnv, async ({ config, log, nc, jobs, dataDir,
     defaultBaseModel: config.T2S_TRAINER_BASE_MODEL,
     stopGraceMs: config.T2S_TRAINER_STOP_GRACE_S * 1000,
     maxAttempts: config.T2S_TRAINER_MAX_ATTEMPTS,
+    reward: rewardEndpoint(config, dataDir),
     ackWaitS: config.T2S_TRAINER_ACK_WAIT_S,
     student
   })
 })
+
+/** The gateway a GRPO run scores against: T2S_REWARD_URL/KEY, else this suite's own gateway and key. */
+function rewardEndpoint (config: { T2S_REWARD_URL: string, T2S_REWARD_API_KEY: string }, dataDir: string): { url: string, apiKey: string } {
+  const url = config.T2S_REWARD_URL || `http://127.0.0.1:${process.env.PORT || 8080}`
+  const keyFile = join(dataDir, 'api-key')
+  const apiKey = config.T2S_REWARD_API_KEY || listOf(process.env.T2S_API_KEYS ?? '')[0] || (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '')
+  return { url, apiKey }
+}

@@ -1,4 +1,4 @@
-import type { LossPoint } from '@t2s/core/contracts/training'
+import { GRPO_METRICS, type LossPoint } from '@t2s/core/contracts/training'
 import { notFound } from '@t2s/core/errors'
 import type { StateDb } from '@t2s/core/state-db'
 
@@ -82,9 +82,10 @@ export class TrainingRepo {
 
   addPoint (id: string, p: Omit<LossPoint, 'time'>): void {
     const t = now()
+    const rl = GRPO_METRICS.map((k) => p[k] ?? null)
     this.db.transaction(() => {
-      this.db.prepare(`INSERT OR REPLACE INTO training_metrics (training_id, step, epoch, loss, lr, grad_norm, tokens_per_s, gpu_mem_gb, time)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(id, p.step, p.epoch, p.loss, p.lr, p.grad_norm, p.tokens_per_s, p.gpu_mem_gb, t)
+      this.db.prepare(`INSERT OR REPLACE INTO training_metrics (training_id, step, epoch, loss, lr, grad_norm, tokens_per_s, gpu_mem_gb, time, ${GRPO_METRICS.join(', ')})
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${GRPO_METRICS.map(() => '?').join(', ')})`).run(id, p.step, p.epoch, p.loss, p.lr, p.grad_norm, p.tokens_per_s, p.gpu_mem_gb, t, ...rl)
       this.db.prepare('UPDATE training_jobs SET step = ?, epoch = ?, updated_at = ? WHERE id = ?').run(p.step, p.epoch, t, id)
     })()
   }
@@ -102,8 +103,14 @@ export class TrainingRepo {
       .run(JSON.stringify(artifacts), manifest === null ? null : JSON.stringify(manifest), now(), id)
   }
 
+  /** The logged steps; GRPO's fields only on GRPO steps (an SFT point keeps its SFT shape). */
   points (id: string): LossPoint[] {
-    return this.db.prepare('SELECT step, epoch, loss, lr, grad_norm, tokens_per_s, gpu_mem_gb, time FROM training_metrics WHERE training_id = ? ORDER BY step').all(id) as LossPoint[]
+    const rows = this.db.prepare(`SELECT step, epoch, loss, lr, grad_norm, tokens_per_s, gpu_mem_gb, time, ${GRPO_METRICS.join(', ')} FROM training_metrics WHERE training_id = ? ORDER BY step`).all(id) as Array<Record<string, unknown>>
+    return rows.map((r) => {
+      const rl = GRPO_METRICS.some((k) => r[k] !== null)
+      if (!rl) for (const k of GRPO_METRICS) delete r[k]
+      return r as LossPoint
+    })
   }
 
   lastLoss (id: string): number | null {

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TOptional } from 'typebox'
 import { JobStatusSchema } from './common.js'
 
 /**
@@ -7,7 +7,7 @@ import { JobStatusSchema } from './common.js'
  * 0.05, all linear layers, lr 2e-4 constant with warm-up 0.03, max_grad_norm 0.3, 3 epochs,
  * max length 4096, packing; full fine-tuning lr 5e-6 cosine, warm-up 0.1.
  */
-export const TRAINING_METHODS = ['lora', 'qlora', 'full'] as const
+export const TRAINING_METHODS = ['lora', 'qlora', 'full', 'grpo'] as const
 export type TrainingMethod = typeof TRAINING_METHODS[number]
 
 export const HyperparametersSchema = Type.Object({
@@ -36,16 +36,67 @@ export const HyperparametersSchema = Type.Object({
 }, { additionalProperties: false, default: {} })
 export type Hyperparameters = Static<typeof HyperparametersSchema>
 
+const Opt = Type.Optional
+/**
+ * GRPO's own settings (method "grpo": reinforcement learning with the reward API's execution
+ * reward on the prompts of an SFT dataset, LoRA on the policy). Left out: the trainer's defaults,
+ * given here in each description.
+ */
+export const GrpoHyperparametersSchema = Type.Object({
+  max_steps: Opt(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Optimizer steps, each on fresh rollouts (default 100)' })),
+  group_size: Opt(Type.Integer({ minimum: 2, maximum: 64, description: 'Completions sampled per prompt, G (default 8)' })),
+  prompts_per_step: Opt(Type.Integer({ minimum: 1, maximum: 256, description: 'Prompts per step; prompts_per_step × group_size ≤ 512 (default 8)' })),
+  temperature: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 2, description: 'Sampling temperature of the rollouts (default 1.0)' })),
+  top_p: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Nucleus sampling (default 1.0: off)' })),
+  max_completion_tokens: Opt(Type.Integer({ minimum: 1, maximum: 32_768, description: 'Tokens per completion at most (default 512)' })),
+  max_prompt_tokens: Opt(Type.Integer({ minimum: 16, maximum: 131_072, description: 'Longer prompts are skipped (default 4096)' })),
+  clip_eps_low: Opt(Type.Number({ minimum: 0, exclusiveMaximum: 1, description: 'Lower clip of the ratio, 1 − eps (default 0.2)' })),
+  clip_eps_high: Opt(Type.Number({ minimum: 0, maximum: 10, description: 'Upper clip of the ratio, 1 + eps (default 0.28, DAPO clip-higher)' })),
+  kl_coef: Opt(Type.Number({ minimum: 0, maximum: 10, description: 'KL penalty towards the reference (the model with the adapter off); 0 skips it (default 0)' })),
+  loss_norm: Opt(Type.Union([Type.Literal('token'), Type.Literal('sequence')], { description: 'token: every completion token weighs the same (default); sequence: per-completion means' })),
+  scale_rewards: Opt(Type.Boolean({ description: "Divide advantages by the group's reward std (default true)" })),
+  updates_per_step: Opt(Type.Integer({ minimum: 1, maximum: 16, description: 'Optimizer updates per batch of rollouts, mu (default 1)' })),
+  reward: Opt(Type.Object({
+    correct: Opt(Type.Number({ minimum: -100, maximum: 100, description: 'default 1' })),
+    executable: Opt(Type.Number({ minimum: -100, maximum: 100, description: 'default 0.1' })),
+    error: Opt(Type.Number({ minimum: -100, maximum: 100, description: 'default 0' })),
+    format: Opt(Type.Number({ minimum: -100, maximum: 100, description: 'default 0' }))
+  }, { additionalProperties: false, description: "Reward weights sent to POST /v1/rewards (Arctic-Text2SQL-R1's 1 / 0.1 / 0 by default)" })),
+  reward_extraction: Opt(Type.Union([Type.Literal('robust'), Type.Literal('cookbook')], { description: 'How the reward API finds the SQL (default robust)' })),
+  reward_timeout_s: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 60, description: 'SQL time limit per item on the reward side (default 30)' })),
+  init_adapter: Opt(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'Warm start from this published adapter (DATA_DIR/artifacts/adapters/<name>, e.g. an SFT run of the same base model); default: a fresh adapter' })),
+  learning_rate: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Constant learning rate (default 1e-5)' })),
+  max_grad_norm: Opt(Type.Number({ minimum: 0, description: 'default 1.0' })),
+  weight_decay: Opt(Type.Number({ minimum: 0, description: 'default 0' })),
+  lora_r: Opt(Type.Integer({ minimum: 1, maximum: 1024, description: 'Fresh adapter only (default 16)' })),
+  lora_alpha: Opt(Type.Number({ exclusiveMinimum: 0, description: 'Fresh adapter only (default 32)' })),
+  lora_dropout: Opt(Type.Number({ minimum: 0, exclusiveMaximum: 1, description: 'default 0' })),
+  lora_target_modules: HyperparametersSchema.properties.lora_target_modules,
+  micro_batch_size: Opt(Type.Integer({ minimum: 1, maximum: 512, description: 'Completions per forward/backward (default 8)' })),
+  rollout_batch_size: Opt(Type.Integer({ minimum: 1, maximum: 512, description: 'Completions generated together (default 64)' })),
+  gradient_checkpointing: Opt(Type.Boolean({ description: 'default true' })),
+  seed: Opt(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, description: 'Prompt order, LoRA init and sampling (default 42)' })),
+  logging_steps: Opt(Type.Integer({ minimum: 1, maximum: 10000 })),
+  save_steps: Opt(Type.Integer({ minimum: 0, description: 'Checkpoint every N steps (default 10; 0 = only on cancel)' })),
+  save_total_limit: Opt(Type.Integer({ minimum: 1, maximum: 100 }))
+}, { additionalProperties: false })
+export type GrpoHyperparameters = Static<typeof GrpoHyperparametersSchema>
+
 export const CreateTrainingJobBodySchema = Type.Object({
   dataset: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+$', description: 'Dataset id: ds_… (SFT) or cot_… (chain of thought); its train split is used', examples: ['ds_m1abc0123456789ab'] }),
   base_model: Type.Optional(Type.String({ minLength: 1, maxLength: 512, pattern: '^[^\\s\\x00]+$', description: 'Hugging Face hub id, or an absolute folder inside DATA_DIR or T2S_SOURCE_ROOTS; default T2S_TRAINER_BASE_MODEL (meta-llama/Llama-3.1-8B-Instruct)', examples: ['meta-llama/Llama-3.1-8B-Instruct'] })),
-  method: Type.Union([Type.Literal('lora'), Type.Literal('qlora'), Type.Literal('full')], { default: 'lora', description: 'qlora needs bitsandbytes in the trainer image' }),
+  method: Type.Union([Type.Literal('lora'), Type.Literal('qlora'), Type.Literal('full'), Type.Literal('grpo')], { default: 'lora', description: 'Supervised: lora, qlora (needs bitsandbytes in the trainer image), full. Reinforcement learning: grpo (LoRA, rewards from POST /v1/rewards on the prompts of an SFT dataset; settings in `grpo`)' }),
   hyperparameters: HyperparametersSchema,
+  grpo: Type.Optional(GrpoHyperparametersSchema),
   adapter_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'Served name of the result on the student vLLM and its folder under DATA_DIR/artifacts; default: the training job id' }))
 }, { additionalProperties: false })
 export type CreateTrainingJobBody = Static<typeof CreateTrainingJobBodySchema>
 
 const Num = Type.Union([Type.Number(), Type.Null()])
+
+/** What a GRPO step logs beyond an SFT step's fields (trainer-gpu grpo.py's log event). */
+export const GRPO_METRICS = ['reward_mean', 'reward_std', 'accuracy', 'zero_std_groups', 'kl', 'clip_fraction', 'completion_len', 'rollout_tokens_per_s', 'train_tokens_per_s'] as const
+export type GrpoMetric = typeof GRPO_METRICS[number]
 
 export const LossPointSchema = Type.Object({
   step: Type.Integer(),
@@ -55,8 +106,9 @@ export const LossPointSchema = Type.Object({
   grad_norm: Num,
   tokens_per_s: Num,
   gpu_mem_gb: Num,
-  time: Type.String({ format: 'date-time' })
-}, { additionalProperties: false })
+  time: Type.String({ format: 'date-time' }),
+  ...Object.fromEntries(GRPO_METRICS.map((k) => [k, Type.Optional(Num)])) as Record<GrpoMetric, TOptional<typeof Num>>
+}, { additionalProperties: false, description: 'One logged step; GRPO steps add reward_mean, reward_std, accuracy (EX share of the rollouts), zero_std_groups, kl, clip_fraction, completion_len, rollout_tokens_per_s, train_tokens_per_s' })
 export type LossPoint = Static<typeof LossPointSchema>
 
 export const TrainingJobSchema = Type.Object({
