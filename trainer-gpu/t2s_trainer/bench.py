@@ -4,7 +4,7 @@ Run (one GPU):
 
     python -m t2s_trainer bench --arch llama-3.1-8b                          # trainer step, LoRA r256, no ckpt
     python -m t2s_trainer bench --arch llama-3.1-8b --gradient-checkpointing true
-    python -m t2s_trainer bench --arch llama-3.1-8b --baseline true          # gpu-notes.md's plain loop
+    python -m t2s_trainer bench --arch llama-3.1-8b --baseline true          # docs/gpu-notes.md §2's plain loop
     python -m t2s_trainer bench --arch llama-3.2-1b --method full
     python -m t2s_trainer bench --arch tiny --seq-len 256 --steps 3          # smoke test (CPU works too)
 
@@ -15,7 +15,7 @@ Modes:
   of LoRA inputs, fused chunked lm_head + cross-entropy, fused AdamW, clipping, sdpa (flash path: one
   sequence per row, no mask).
 * --baseline: PEFT defaults (fp32 adapters, inputs cast to fp32), `model(input_ids, labels=input_ids).loss`
-  (full-vocabulary fp32 logits), fused AdamW, sdpa, no autocast - as measured in gpu-notes.md.
+  (full-vocabulary fp32 logits), fused AdamW, sdpa, no autocast - as measured in docs/gpu-notes.md §2.
 
 FLOPs (printed with the result): per step, with T tokens in rows of length S, L layers, attention width
 A = heads * head_dim, N_frozen / N_trainable = weights of all nn.Linear (lm_head included; LoRA A and B are
