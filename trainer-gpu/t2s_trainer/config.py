@@ -3,7 +3,7 @@
 Pure Python on purpose: `python -m t2s_trainer --help` and the config tests must work where torch is not
 installed. Precedence: dataclass defaults < `--config` file < command-line flags. Fields whose default is
 `None` and whose help says "method default" are filled in by `SFTConfig.resolve()` from the recipe
-(seed-recipe.md §4): LoRA/QLoRA get lr 2e-4, constant schedule with warmup 0.03, max_grad_norm 0.3; full
+(docs/recipe-formats.md §5): LoRA/QLoRA get lr 2e-4, constant schedule with warmup 0.03, max_grad_norm 0.3; full
 fine-tuning gets lr 5e-6, cosine, warmup 0.1, max_grad_norm 1.0.
 """
 
@@ -168,7 +168,7 @@ class BenchConfig:
 
     arch: str = _f("llama-3.1-8b", "Architecture built in code with random bf16 weights (no download).", ARCHS)
     method: str = _f("lora", "lora | full.", ("lora", "full"))
-    baseline: bool = _f(False, "Run the plain PyTorch + PEFT loop of gpu-notes.md instead of the trainer's step.")
+    baseline: bool = _f(False, "Run the plain PyTorch + PEFT loop of docs/gpu-notes.md §2 instead of the trainer's step.")
     seq_len: int = _f(4096, "Tokens per row.")
     batch_size: int = _f(1, "Rows per step (per GPU).")
     steps: int = _f(5, "Timed steps (median reported).")
@@ -194,7 +194,7 @@ class BenchConfig:
         if self.steps <= 0 or self.seq_len <= 1 or self.batch_size <= 0:
             raise ConfigError("steps, batch_size must be > 0 and seq_len > 1")
         if self.baseline and self.method != "lora":
-            raise ConfigError("--baseline is the LoRA loop of gpu-notes.md; use it with method lora")
+            raise ConfigError("--baseline is the LoRA loop of docs/gpu-notes.md §2; use it with method lora")
         if not 0.0 < self.gradient_checkpointing_ratio <= 1.0:
             raise ConfigError(f"gradient_checkpointing_ratio must be in (0, 1], got {self.gradient_checkpointing_ratio}")
         if self.compare_eager and self.baseline:

@@ -26,7 +26,7 @@ import { goldVerdict, judge, type DropReason, type Verdict } from './verdict.js'
 
 export const COT_JOB_KIND = 'dataset.cot'
 
-/** Temperature of the re-asks of a rejected item (attempts > 1), as the issue fixes it. */
+/** Temperature of the re-asks of a rejected item (attempts > 1), a fixed part of the API (the `attempts` field of a CoT dataset says so). */
 export const RETRY_TEMPERATURE = 0.7
 
 export type CotJobParams = CotDatasetBody & {

@@ -43,7 +43,7 @@ export function answerText (question: string, gold: string, kind: AnswerKind = a
 const QUESTION_RE = /-- Text Question Input: (.*?)\n {8}-- Gold SQL Output: /s
 const GOLD_RE = /-- Gold SQL Output: (.*?)\n[ \t]*\n/s
 
-/** Reads question and gold back from the teacher prompt (seed-recipe §3.2). */
+/** Reads question and gold back from the teacher prompt (docs/recipe-formats.md §4). */
 function parseTeacherPrompt (prompt: string): { question: string, gold: string } | null {
   const q = QUESTION_RE.exec(prompt)
   const g = GOLD_RE.exec(prompt)
@@ -75,7 +75,7 @@ export function scriptedTeacher (opts: { failFirst?: Set<string>, badRequest?: S
 }
 
 /**
- * The recipe's create_reasoning_dataset.py (seed-recipe §3.2-3.4), written independently in
+ * The recipe's create_reasoning_dataset.py (docs/recipe-formats.md §4), written independently in
  * Python: for each question and the teacher's answer, its keep/drop rule and the CoT record,
  * serialised as HF datasets' to_json writes it (no spaces, ASCII escapes, "/" as "\/").
  * `execution` is the official BIRD comparison of the answer's final SQL with the gold

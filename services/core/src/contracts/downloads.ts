@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 
-/** The official BIRD archives (seed-recipe §1.1): what a download fetches when it names no url. */
+/** The official BIRD archives (docs/recipe-formats.md §1): what a download fetches when it names no url. */
 export const BIRD_ARCHIVES = {
   dev: 'https://bird-bench.oss-cn-beijing.aliyuncs.com/dev.zip',
   train: 'https://bird-bench.oss-cn-beijing.aliyuncs.com/train.zip'

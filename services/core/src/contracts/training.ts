@@ -3,7 +3,7 @@ import { JobStatusSchema } from './common.js'
 
 /**
  * Training jobs (the trainer service). Hyper-parameters left out take the trainer's
- * defaults, which are the recipe's (seed-recipe §4.1): LoRA r 256, alpha 128, dropout
+ * defaults, which are the recipe's (docs/recipe-formats.md §5): LoRA r 256, alpha 128, dropout
  * 0.05, all linear layers, lr 2e-4 constant with warm-up 0.03, max_grad_norm 0.3, 3 epochs,
  * max length 4096, packing; full fine-tuning lr 5e-6 cosine, warm-up 0.1.
  */

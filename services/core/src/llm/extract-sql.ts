@@ -1,8 +1,8 @@
 // Getting the SQL out of a model's answer: the recipe's rules, byte for byte, and a robust rule of our own.
 //
-// `cookbook` is the recipe's evaluator (seed-recipe §5.2 item 5): regex ```sql\n*(.*?)``` with DOTALL,
+// `cookbook` is the recipe's evaluator (docs/recipe-formats.md §6): regex ```sql\n*(.*?)``` with DOTALL,
 //   first match, not stripped; no match → the whole answer. Case-sensitive, no unterminated fence.
-// `robust` (default) is what a CoT answer needs (seed-recipe, weak point 7):
+// `robust` (default) is what a CoT answer needs (docs/recipe-formats.md §6):
 //   1. the LAST qualifying fence: tag sql / sqlite (any case), or any other or no tag whose
 //      content starts with SELECT or WITH; empty fences are skipped;
 //   2. a final fence that never closes (generation cut at max_tokens, or a forgotten ```) counts as
@@ -41,7 +41,7 @@ function cookbookSql (text: string): ExtractedSql {
 }
 
 /**
- * The teacher filter's SQL (seed-recipe §3.3): first ```sql match with every "\n" deleted (no space
+ * The teacher filter's SQL (docs/recipe-formats.md §4): first ```sql match with every "\n" deleted (no space
  * put in, so `a\nFROM` becomes `aFROM`), Python-stripped, runs of 2+ whitespace made one space;
  * no fence → the whole response, untouched.
  */

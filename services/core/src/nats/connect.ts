@@ -4,7 +4,7 @@ import { listOf } from '../config.js'
 
 /**
  * Connects with unlimited reconnects: nats.js gives up after ~20 s by default, which
- * would kill every service on a short NATS outage (reliability-notes §0.6).
+ * would kill every service on a short NATS outage (docs/design-notes.md §4).
  */
 export async function connectNats (url: string, name: string, log: Logger): Promise<NatsConnection> {
   const nc = await connect({

@@ -1,6 +1,6 @@
 // Prompt builder: one versioned contract for SFT data, teacher CoT data, CoT training and eval.
 // Preset 'cookbook' reproduces the Llama cookbook text2sql recipe byte for byte
-// (shared/docs/seed-recipe.md §2-§3, §5.2); options beyond it are off by default.
+// (docs/recipe-formats.md §2-§4, §6); options beyond it are off by default.
 //
 //   PROMPT_VERSION, promptVersion(spec)         'cookbook-1', plus '+rows3', '+desc', '+unified'
 //   new PromptBuilder(spec?, { renderer?, counter? })

@@ -1,4 +1,4 @@
-// Recipe prompt layouts (seed-recipe §2.2, §3.2, §3.4, §5.2). `schema` is always the DDL text
+// Recipe prompt layouts (docs/recipe-formats.md §3-§4). `schema` is always the DDL text
 // WITHOUT the "-- DB Schema: " prefix (SchemaRenderer.render's output); the layouts add it.
 import { pyReplace, pyStrip } from './python.js'
 import { SYSTEM_PROMPTS, type SystemPromptName } from './system-prompts.js'

@@ -1,4 +1,4 @@
-// The recipe's dormant `num_rows` format (seed-recipe §2.1 step 5), which this reproduces:
+// The recipe's dormant `num_rows` format (docs/recipe-formats.md §2), which this reproduces:
 //   <DDL> \n /* \n <n> example rows: \n SELECT * FROM <t> LIMIT <n>; \n <table> \n */
 // where <table> is a header line and one line per row, each cell right-justified to its
 // column's width (code points) and followed by one space, values as Python's str() prints

@@ -1,4 +1,4 @@
-// Schema text as the recipe builds it (seed-recipe §2.1): every sqlite_master row of type
+// Schema text as the recipe builds it (docs/recipe-formats.md §2): every sqlite_master row of type
 // 'table' in row order (no ORDER BY), sqlite_sequence included since the recipe's skip never
 // fires, each row's verbatim CREATE TABLE text, joined by "\n\n". No "-- DB Schema: " prefix:
 // the prompt layouts add it. Rendered once per database file and options, then cached.

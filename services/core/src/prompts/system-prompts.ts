@@ -1,4 +1,4 @@
-// The recipe's exact system prompts (seed-recipe §2.2, §3.4, §5.2).
+// The recipe's exact system prompts (docs/recipe-formats.md §3).
 export const SYSTEM_PROMPTS = {
   // SFT training, and eval of base models ('huggingface' mode / Llama API).
   plain: 'You are a text to SQL query translator. Using the SQLite DB Schema and the External Knowledge, translate the following text question into a SQLite SQL select statement.',

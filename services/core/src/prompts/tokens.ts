@@ -1,4 +1,4 @@
-// Offline Llama 3 token counts (style.md §B11): llama3-tokenizer-js for text, plus the exact
+// Offline Llama 3 token counts (docs/architecture.md §6): llama3-tokenizer-js for text, plus the exact
 // cost of the Llama 3.1/3.3 Instruct chat template. That template renders
 //   <|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n
 //   Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n<system|trim><|eot_id|>

@@ -1,6 +1,6 @@
 /**
  * Result comparison exactly as the official BIRD scripts do it in Python
- * (docs: bird-evaluation.md): EX is `set(pred) == set(gold)` over row tuples, and Soft-F1
+ * (docs/bird-evaluation.md): EX is `set(pred) == set(gold)` over row tuples, and Soft-F1
  * is Mini-Dev's evaluation_f1.py. Values compare with Python equality, which the keys
  * below reproduce: 1 == 1.0, '1' != 1, None == None, floats exact, bytes != str.
  */

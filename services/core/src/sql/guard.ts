@@ -3,7 +3,7 @@
  *
  * The decisive check is SQLite's own classification (`reader && readonly`): it refuses
  * writes, ATTACH/DETACH, transactions, VACUUM and pragma assignments, none of which a
- * read-only connection reliably stops (ARCHITECTURE.md §5). The text checks below are
+ * read-only connection reliably stops (docs/design-notes.md §2). The text checks below are
  * defence in depth for reads that are still unwanted.
  */
 export const ONLY_QUERIES = 'only a single read-only SELECT/WITH query is allowed'

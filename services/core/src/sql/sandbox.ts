@@ -3,7 +3,7 @@
  *
  * better-sqlite3 cannot interrupt a running query and a worker thread stuck in one cannot
  * be terminated, so every query runs in a child process that is SIGKILLed at its deadline
- * and replaced (ARCHITECTURE.md §5, reliability-notes.md §0). Queries are read as Python's
+ * and replaced (docs/design-notes.md §1-2). Queries are read as Python's
  * sqlite3 reads them, double-quoted string literals included (dqs.ts), so that results
  * match the official BIRD scorer's.
  */

@@ -37,18 +37,16 @@ test('retry delay: never below our backoff, the hint clipped to maxRetryAfterMs'
   assert.equal(retryDelayMs(1, { ...policy, maxRetryAfterMs: 10_000 }, new Headers({ 'retry-after-ms': '20000' }), zero), 10_000)
 })
 
-test('sleep resolves after ms and rejects at once on abort', async () => {
+// The test's own timeout is the hang guard: the aborted sleep would last 10 minutes.
+test('sleep resolves after ms and rejects at once on abort', { timeout: 30_000 }, async () => {
   // Timers count from the event loop's cached clock: start from a fresh loop turn so it is current.
   await new Promise((resolve) => setImmediate(resolve))
   const started = Date.now()
   await sleep(30)
   assert.ok(Date.now() - started >= 29)
   const ac = new AbortController()
-  const pending = sleep(10_000, ac.signal)
+  const pending = sleep(600_000, ac.signal)
   setTimeout(() => ac.abort(new Error('stop')), 10)
-  const t0 = Date.now()
   await assert.rejects(pending, /stop/)
-  // The sleep would last 10 s; the bound leaves room for a loaded CI machine.
-  assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`)
   await assert.rejects(sleep(10, AbortSignal.abort(new Error('already'))), /already/)
 })

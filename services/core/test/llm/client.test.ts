@@ -106,13 +106,14 @@ test('retry budget exhausted: attempts = max + 1, last status kept', async (t) =
   assert.equal(fake.stats().total, 4)
 })
 
-test('hang: timeout after ~timeoutMs, and the fake sees the request end', async (t) => {
+// The test's own timeout is the hang guard; the client must not give up before its timeoutMs.
+test('hang: timeout after timeoutMs, and the fake sees the request end', { timeout: 30_000 }, async (t) => {
   const { fake, client } = await setup(t, { answer: () => ({ hang: true }) }, { timeoutMs: 1000, retries: { ...fast, max: 0 } })
   const started = Date.now()
   await assert.rejects(client.chat({ messages }), isLlmError('timeout', (err) => assert.equal(err.attempts, 1)))
   const elapsed = Date.now() - started
-  assert.ok(elapsed >= 990 && elapsed <= 2000, `timed out after ${elapsed} ms`)
-  await waitFor(async () => fake.stats().inFlight === 0, 2000, 5)
+  assert.ok(elapsed >= 990, `timed out after ${elapsed} ms`)
+  await waitFor(async () => fake.stats().inFlight === 0, 5000, 5)
 })
 
 test('timeouts are retried by default, and not with onTimeout: false', async (t) => {
@@ -127,10 +128,9 @@ test('timeouts are retried by default, and not with onTimeout: false', async (t)
 })
 
 test('the timeout covers each attempt; the caller\'s own timeoutMs overrides', async (t) => {
+  // The answer comes after 400 ms: only the caller's 150 ms can make this a timeout.
   const { client } = await setup(t, { answer: () => ({ delayMs: 400 }) }, { timeoutMs: 5000, retries: { ...fast, max: 0 } })
-  const started = Date.now()
   await assert.rejects(client.chat({ messages, timeoutMs: 150 }), isLlmError('timeout'))
-  assert.ok(Date.now() - started < 1000)
 })
 
 test('concurrency: the fake never sees more than the limit in flight', async (t) => {
@@ -158,18 +158,15 @@ test('hung backend: in-flight calls never exceed the limit, and every call times
   assert.equal(fake.stats().total, 10)
 })
 
-test('abort stops in-flight and queued requests at once, not at their timeout', async (t) => {
-  const { fake, client } = await setup(t, { answer: () => ({ hang: true }) }, { concurrency: 2 })
+// The calls' own timeout (10 min) is far past the test's: only the abort can end them in time.
+test('abort stops in-flight and queued requests at once, not at their timeout', { timeout: 30_000 }, async (t) => {
+  const { fake, client } = await setup(t, { answer: () => ({ hang: true }) }, { concurrency: 2, timeoutMs: 600_000 })
   const ac = new AbortController()
   const pending = Array.from({ length: 6 }, () => client.chat({ messages, signal: ac.signal }).then(() => 'resolved', (err: unknown) => err))
   await waitFor(async () => fake.stats().inFlight === 2, 2000, 5)
   assert.equal(client.stats().queued, 4)
-  const abortedAt = Date.now()
   ac.abort()
   const errors = await Promise.all(pending)
-  const took = Date.now() - abortedAt
-  // The calls would hang for the client's timeout (minutes); a generous bound keeps a loaded CI machine from flaking.
-  assert.ok(took < 1000, `took ${took} ms`)
   for (const err of errors) assert.ok(err instanceof LlmError && err.kind === 'aborted', String(err))
   assert.deepEqual((errors as LlmError[]).map((e) => e.attempts).sort(), [0, 0, 0, 0, 1, 1])
   assert.equal(client.stats().inFlight, 0)
@@ -178,16 +175,15 @@ test('abort stops in-flight and queued requests at once, not at their timeout', 
   assert.equal(fake.stats().total, 2, 'queued requests never reached the server')
 })
 
-test('abort during a backoff wait ends the call at once', async (t) => {
-  const { client } = await setup(t, { answer: () => ({ status: 503 }) }, { retries: { baseMs: 5000, capMs: 5000 } })
+// The backoff (10 min) is far past the test's timeout: only the abort can end the call in time.
+test('abort during a backoff wait ends the call at once', { timeout: 30_000 }, async (t) => {
+  const { fake, client } = await setup(t, { answer: () => ({ status: 503 }) }, { retries: { baseMs: 600_000, capMs: 600_000 } })
   const ac = new AbortController()
   const call = client.chat({ messages, signal: ac.signal })
   await waitFor(async () => client.stats().retries === 1, 2000, 5)
-  const abortedAt = Date.now()
   ac.abort()
   await assert.rejects(call, isLlmError('aborted', (err) => assert.equal(err.attempts, 1)))
-  // The backoff would last 5 s; the bound leaves room for a loaded CI machine.
-  assert.ok(Date.now() - abortedAt < 2000, `took ${Date.now() - abortedAt} ms`)
+  assert.equal(fake.stats().total, 1, 'no second attempt')
 })
 
 test('an already aborted signal sends nothing', async (t) => {

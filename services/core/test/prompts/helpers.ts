@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { sharedDataDir } from '../../../../test/helpers/shared-data.js'
@@ -10,7 +10,8 @@ import { sharedDataDir } from '../../../../test/helpers/shared-data.js'
 export const sharedData = sharedDataDir()
 export const birdSample = join(sharedData, 'bird-sample')
 export const birdOfficial = join(sharedData, 'bird-official-nodb')
-export const seedRecipe = resolve(sharedData, '..', 'docs', 'seed-recipe.md')
+// The repository's statement of the recipe's formats; the prompt tests check the builder against it.
+export const recipeFormats = fileURLToPath(new URL('../../../../docs/recipe-formats.md', import.meta.url))
 export const recipeSchemaPy = fileURLToPath(new URL('./recipe_schema.py', import.meta.url))
 
 // node:test skip reasons (false = run).

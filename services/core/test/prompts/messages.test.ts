@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import {
   SYSTEM_PROMPTS, cotMessages, evalMessages, sftMessages, teacherPrompt, PROMPT_VERSION, promptVersion
 } from '../../src/prompts/index.js'
-import { seedRecipe } from './helpers.js'
+import { recipeFormats } from './helpers.js'
 
 const PLAIN = 'You are a text to SQL query translator. Using the SQLite DB Schema and the External Knowledge, translate the following text question into a SQLite SQL select statement.'
 const REASONING = 'You are a text to SQL query translator. Using the SQLite DB Schema and the External Knowledge, generate the step-by-step reasoning and then the final SQLite SQL select statement from the text question.'
@@ -116,19 +116,19 @@ test('prompt version names every option that changes rendered text', () => {
   assert.throws(() => promptVersion({ preset: 'cookbook', options: { sample_rows: -1 } }), RangeError)
 })
 
-// The recipe text itself: the quoted strings in seed-recipe.md §2.2, §3.2, §3.4 and §5.2.
-test('prompts equal the strings quoted in seed-recipe.md', { skip: existsSync(seedRecipe) ? false : `${seedRecipe} not found` }, () => {
-  const doc = readFileSync(seedRecipe, 'utf8')
+// The recipe text itself: the quoted strings in docs/recipe-formats.md §3 and §4.
+test('prompts equal the strings quoted in docs/recipe-formats.md', () => {
+  const doc = readFileSync(recipeFormats, 'utf8')
   const systems = new Set(doc.match(/"You are a text to SQL query translator\. Using[^"]*"/g)?.map((s) => s.slice(1, -1)))
   assert.deepEqual(systems, new Set([PLAIN, REASONING, COT]))
   // §3.2 is the Python repr of the template: single-quoted, only \n escapes.
   const block = /````text\n'(.*)'\n````/.exec(doc)?.[1]
-  assert.ok(block, 'teacher template block in §3.2')
+  assert.ok(block, 'teacher template block in §4')
   const template = JSON.parse(`"${block}"`) as string
   const unchanged = teacherPrompt({ schema: '{db_schema}', evidence: '{external_knowledge}', question: '{question}', goldSql: '{gold_SQL}' })
   assert.equal(unchanged, template)
   const cotUser = /User \(exact f-string result, indentation included\):\n\s+`'(.*)'`/.exec(doc)?.[1]
-  assert.ok(cotUser, 'CoT user f-string in §3.4')
+  assert.ok(cotUser, 'CoT user f-string in §4')
   const got = cotMessages({ schema: '{db_schema}', evidence: '{external_knowledge}', question: '{question}', answer: '' })
   assert.equal(got[1].content, JSON.parse(`"${cotUser}"`))
 })

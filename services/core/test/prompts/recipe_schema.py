@@ -1,4 +1,4 @@
-# Reference for the tests: the recipe's generate_schema_prompt (seed-recipe §2.1), rewritten
+# Reference for the tests: the recipe's generate_schema_prompt (docs/recipe-formats.md §2), rewritten
 # from its description with the same queries and string formats. One deliberate difference:
 # the database opens read-only (mode=ro) so that tests never touch the shared data; reads are
 # the same. Usage: python3 recipe_schema.py NUM_ROWS DB_PATH... -> JSON {path: schema_prompt}

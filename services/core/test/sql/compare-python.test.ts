@@ -6,7 +6,7 @@ import { compareResultSets, sameResultSet, softF1 } from '../../src/sql/compare.
 import { SqlSandbox } from '../../src/sql/sandbox.js'
 import { makeDb, tempDir } from './helpers.js'
 
-// The official algorithm restated in Python (bird-evaluation.md: EX, Soft-F1 steps 1-6),
+// The official algorithm restated in Python (docs/bird-evaluation.md: EX, Soft-F1 steps 1-6),
 // run on Python's own sqlite3 results, which is what the official scripts see.
 const REFERENCE = `
 import json, sqlite3, sys
