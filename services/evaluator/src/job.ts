@@ -102,7 +102,8 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
         maxTokens: o.max_tokens,
         samples: o.samples,
         timeoutMs: o.request_timeout_s * 1000,
-        signal: ctx.signal
+        signal: ctx.signal,
+        party: ctx.job.id
       })
     } catch (err) {
       if (ctx.signal.aborted || !(err instanceof LlmError)) throw err

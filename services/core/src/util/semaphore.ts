@@ -85,6 +85,12 @@ export class FairSemaphore {
   }
 
   get inUse (): number { return this.active }
+  /** callers waiting for a slot, all parties together */
+  get queued (): number {
+    let n = 0
+    for (const list of this.waiters.values()) n += list.length
+    return n
+  }
 
   /** Resolves with an idempotent release function; rejects with the signal's reason if it aborts first. */
   acquire (party: string, signal?: AbortSignal): Promise<() => void> {
