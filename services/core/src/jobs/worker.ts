@@ -273,10 +273,11 @@ export class JobWorker {
     const window = new Semaphore(64)
     const batches: Item[][] = []
     for (let i = 0; i < items.length; i += ITEM_BATCH) batches.push(items.slice(i, i + ITEM_BATCH))
-    // A batch's id is its first key: the plan is deterministic, so a republish dedupes.
+    // A batch's id is its first key: the plan is deterministic, so a republish dedupes. The
+    // 'b:' keeps it apart from the ids of one-item messages an older version may have published.
     await Promise.all(batches.map(async (batch) => await window.run(async () => {
       if (ctx.signal.aborted) return
-      await this.js.publish(subject, JSON.stringify({ type: 'items', job_id: jobId, items: batch }), { msgID: `${jobId}:${batch[0].key}` })
+      await this.js.publish(subject, JSON.stringify({ type: 'items', job_id: jobId, items: batch }), { msgID: `${jobId}:b:${batch[0].key}` })
     })))
     if (ctx.signal.aborted) throw new Error('aborted while publishing items')
     this.sql.published.run(jobId)
