@@ -2076,7 +2076,10 @@ export interface paths {
                         db_id: string;
                         /** @description One read-only statement (SELECT or WITH … SELECT) */
                         sql: string;
-                        /** @default 30000 */
+                        /**
+                         * @description Deadline of the query once a sandbox process runs it; at most 10 s, so that a few runaway queries cannot hold the pool for long
+                         * @default 10000
+                         */
                         timeout_ms: number;
                         /** @default 1000 */
                         max_rows: number;
@@ -2122,6 +2125,15 @@ export interface paths {
                 };
                 /** @description Rate limit reached; retry after the retry-after header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service or model server the request needs is not available */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2238,10 +2250,10 @@ export interface paths {
                          */
                         base_model?: string;
                         /**
-                         * @description qlora needs bitsandbytes in the trainer image
+                         * @description Supervised: lora, qlora (needs bitsandbytes in the trainer image), full. Reinforcement learning: grpo (LoRA, rewards from POST /v1/rewards on the prompts of an SFT dataset; settings in `grpo`)
                          * @default lora
                          */
-                        method: "lora" | "qlora" | "full";
+                        method: "lora" | "qlora" | "full" | "grpo";
                         /** @default {} */
                         hyperparameters: {
                             /** @description Epochs over the packed rows (default 3) */
@@ -2275,6 +2287,77 @@ export interface paths {
                             seed?: number;
                             logging_steps?: number;
                             /** @description Checkpoint every N steps (default 50; 0 = only on cancel) */
+                            save_steps?: number;
+                            save_total_limit?: number;
+                        };
+                        grpo?: {
+                            /** @description Optimizer steps, each on fresh rollouts (default 100) */
+                            max_steps?: number;
+                            /** @description Completions sampled per prompt, G (default 8) */
+                            group_size?: number;
+                            /** @description Prompts per step; prompts_per_step × group_size ≤ 512 (default 8) */
+                            prompts_per_step?: number;
+                            /** @description Sampling temperature of the rollouts (default 1.0) */
+                            temperature?: number;
+                            /** @description Nucleus sampling (default 1.0: off) */
+                            top_p?: number;
+                            /** @description Tokens per completion at most (default 512) */
+                            max_completion_tokens?: number;
+                            /** @description Longer prompts are skipped (default 4096) */
+                            max_prompt_tokens?: number;
+                            /** @description Lower clip of the ratio, 1 − eps (default 0.2) */
+                            clip_eps_low?: number;
+                            /** @description Upper clip of the ratio, 1 + eps (default 0.28, DAPO clip-higher) */
+                            clip_eps_high?: number;
+                            /** @description KL penalty towards the reference (the model with the adapter off); 0 skips it (default 0) */
+                            kl_coef?: number;
+                            /** @description token: every completion token weighs the same (default); sequence: per-completion means */
+                            loss_norm?: "token" | "sequence";
+                            /** @description Divide advantages by the group's reward std (default true) */
+                            scale_rewards?: boolean;
+                            /** @description Optimizer updates per batch of rollouts, mu (default 1) */
+                            updates_per_step?: number;
+                            /** @description Reward weights sent to POST /v1/rewards (Arctic-Text2SQL-R1's 1 / 0.1 / 0 by default) */
+                            reward?: {
+                                /** @description default 1 */
+                                correct?: number;
+                                /** @description default 0.1 */
+                                executable?: number;
+                                /** @description default 0 */
+                                error?: number;
+                                /** @description default 0 */
+                                format?: number;
+                            };
+                            /** @description How the reward API finds the SQL (default robust) */
+                            reward_extraction?: "robust" | "cookbook";
+                            /** @description SQL time limit per item on the reward side (default 30) */
+                            reward_timeout_s?: number;
+                            /** @description Warm start from this published adapter (DATA_DIR/artifacts/adapters/<name>, e.g. an SFT run of the same base model); default: a fresh adapter */
+                            init_adapter?: string;
+                            /** @description Constant learning rate (default 1e-5) */
+                            learning_rate?: number;
+                            /** @description default 1.0 */
+                            max_grad_norm?: number;
+                            /** @description default 0 */
+                            weight_decay?: number;
+                            /** @description Fresh adapter only (default 16) */
+                            lora_r?: number;
+                            /** @description Fresh adapter only (default 32) */
+                            lora_alpha?: number;
+                            /** @description default 0 */
+                            lora_dropout?: number;
+                            /** @description Module names, or ['all-linear'] (default) */
+                            lora_target_modules?: string[];
+                            /** @description Completions per forward/backward (default 8) */
+                            micro_batch_size?: number;
+                            /** @description Completions generated together (default 64) */
+                            rollout_batch_size?: number;
+                            /** @description default true */
+                            gradient_checkpointing?: boolean;
+                            /** @description Prompt order, LoRA init and sampling (default 42) */
+                            seed?: number;
+                            logging_steps?: number;
+                            /** @description Checkpoint every N steps (default 10; 0 = only on cancel) */
                             save_steps?: number;
                             save_total_limit?: number;
                         };
@@ -2485,6 +2568,196 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Score a batch of answers as rewards for reinforcement learning (GRPO), synchronously
+         * @description Up to 512 items, each a question_id of the source and either the model's whole `completion` (its SQL is extracted as evaluations do) or the `sql` itself. Every item is scored by the evaluator exactly as an evaluation scores it (sandbox, official EX, Soft-F1, gold cache). reward = correct (EX = 1) | executable (runs, other result) | error (anything else), plus format when the completion put its SQL in a closed ```sql fence; defaults are Arctic-Text2SQL-R1's 1 / 0.1 / 0 and no format term. An item whose gold SQL fails has reward null.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Source id or name whose questions carry the gold SQL
+                         * @example bird-sample-dev
+                         */
+                        source: string;
+                        /** @description Each with exactly one of completion or sql */
+                        items: {
+                            /** @description The question's question_id in the source (its position where the file has none) */
+                            question_id: number;
+                            /** @description The model's whole answer; its SQL is extracted as evaluations do */
+                            completion?: string;
+                            /** @description The SQL itself, scored as sent */
+                            sql?: string;
+                        }[];
+                        /**
+                         * @description Arctic-Text2SQL-R1's defaults: 1 / 0.1 / 0, no format term
+                         * @default {}
+                         */
+                        reward: {
+                            /**
+                             * @description Reward of SQL whose result equals the gold result (EX = 1)
+                             * @default 1
+                             */
+                            correct: number;
+                            /**
+                             * @description Reward of SQL that runs but returns another result
+                             * @default 0.1
+                             */
+                            executable: number;
+                            /**
+                             * @description Reward of anything else: no SQL found, an error, a timeout, a rejected statement
+                             * @default 0
+                             */
+                            error: number;
+                            /**
+                             * @description Added when a completion's SQL stands in a closed ```sql fence (the answer format the prompts ask for); never for items sent as sql
+                             * @default 0
+                             */
+                            format: number;
+                        };
+                        /**
+                         * @description robust: the last ```sql fence (any case), an unterminated fence, or bare text starting with SELECT/WITH; cookbook: the recipe's first ```sql block, else the whole text
+                         * @default robust
+                         */
+                        extraction: "robust" | "cookbook";
+                        /**
+                         * @description Limit for prediction and gold together, per item, as evaluations
+                         * @default 30
+                         */
+                        timeout_s: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description One scored item per request item, in order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description In request order */
+                            items: {
+                                question_id: number;
+                                /** @description The SQL scored (extracted from the completion), null when none was found */
+                                sql: string | null;
+                                /** @description How the SQL was found: fence, unterminated_fence, bare, whole_text, none; sql for items sent as SQL */
+                                extraction: string;
+                                /** @description correct; wrong_result (runs, other result set); pred_error / pred_timeout (the prediction fails or passes the time limit); rejected (not one read-only query: writes, ATTACH, PRAGMA, stacked statements); no_sql (blank, or no SQL found in the answer); gold_error / gold_timeout (the gold SQL itself fails: scored 0, as the official scorer does, but counted apart); llm_error (the student server gave no usable answer after its retries) */
+                                status: "correct" | "wrong_result" | "pred_error" | "pred_timeout" | "rejected" | "no_sql" | "gold_error" | "gold_timeout" | "llm_error";
+                                /** @description Execution accuracy of this item */
+                                ex: number;
+                                /** @description Mini-Dev's Soft-F1 of this item, 0-1 */
+                                soft_f1: number;
+                                /** @description Whether the format term applied */
+                                format_ok: boolean;
+                                /** @description null when the gold SQL itself fails or times out: such an item says nothing about the answer */
+                                reward: number | null;
+                                error: string | null;
+                            }[];
+                            /** @description The weights used, defaults filled in */
+                            reward: {
+                                correct: number;
+                                executable: number;
+                                error: number;
+                                format: number;
+                            };
+                            /** @description Over items with a reward */
+                            mean_reward: number | null;
+                            /** @description Share of items with EX = 1, 0-1 */
+                            ex: number;
+                            gold_cache_hits: number;
+                            elapsed_ms: number;
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service or model server the request needs is not available */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service did not answer in time */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2722,8 +2995,10 @@ export interface components {
             columns: string[];
             /** @description Values as JSON: integers beyond 2^53 as decimal strings, BLOBs as {"base64": …} */
             rows: unknown[][];
-            /** @description More rows existed than max_rows */
+            /** @description More rows existed than were returned: see truncated_reason */
             truncated: boolean;
+            /** @description max_rows: the row cap; max_bytes: the result passed the size one reply may carry */
+            truncated_reason?: "max_rows" | "max_bytes";
             error?: string;
             elapsed_ms: number;
         };
@@ -2759,6 +3034,15 @@ export interface components {
                 gpu_mem_gb: number | null;
                 /** Format: date-time */
                 time: string;
+                reward_mean?: number | null;
+                reward_std?: number | null;
+                accuracy?: number | null;
+                zero_std_groups?: number | null;
+                kl?: number | null;
+                clip_fraction?: number | null;
+                completion_len?: number | null;
+                rollout_tokens_per_s?: number | null;
+                train_tokens_per_s?: number | null;
             }[];
             /** @description How many steps were logged in all */
             loss_points: number;
