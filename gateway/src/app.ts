@@ -7,6 +7,7 @@ import { EvaluationSchema } from '@t2s/core/contracts/evaluations'
 import { DatasetSchema } from '@t2s/core/contracts/datasets'
 import { SqlResultSchema } from '@t2s/core/contracts/sql'
 import { TrainingJobSchema } from '@t2s/core/contracts/training'
+import { DatabaseSchemaSchema } from '@t2s/core/contracts/schema'
 import type { JobStore } from '@t2s/core/jobs/store'
 import { REDACT_PATHS } from '@t2s/core/log'
 import { Bus } from './lib/bus.js'
@@ -24,6 +25,7 @@ import { downloadRoutes } from './routes/downloads.js'
 import { datasetRoutes } from './routes/datasets.js'
 import { sqlRoutes } from './routes/sql.js'
 import { trainingJobRoutes } from './routes/training-jobs.js'
+import { schemaRoutes } from './routes/schema.js'
 
 export interface GatewayOptions {
   nc?: NatsConnection
@@ -55,7 +57,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, discriminator: true } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema]) app.addSchema(schema)
+  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema, DatabaseSchemaSchema]) app.addSchema(schema)
   await registerDocs(app)
   await registerSecurity(app, { rateLimitMax: opts.rateLimitMax ?? 6000, corsOrigins: opts.corsOrigins ?? [] })
   registerAuth(app, opts.apiKeys)
@@ -72,5 +74,6 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   datasetRoutes(app, bus, opts.dataDir ?? './data')
   sqlRoutes(app, bus)
   trainingJobRoutes(app, bus)
+  schemaRoutes(app, bus)
   return app
 }
