@@ -115,6 +115,7 @@ while (Date.now() < deadline && !stopping && !ready) {
 if (!ready) say(`not ready after 120 s: some services are still starting; watch ${base}/readyz`)
 say(`services: ${services.join(', ')}`)
 say(`Swagger UI: ${base}/docs`)
+say(`Console:    ${base}/console/`)
 say(`API key:    ${key.includes(',') ? key.split(',')[0] + ' (first of T2S_API_KEYS)' : key}`)
 say(`DATA_DIR:   ${dataDir}`)
 say('Ctrl-C stops everything.')

@@ -12,6 +12,7 @@ import type { JobStore } from '@t2s/core/jobs/store'
 import { REDACT_PATHS } from '@t2s/core/log'
 import { Bus } from './lib/bus.js'
 import { registerAuth } from './plugins/auth.js'
+import { registerConsole } from './plugins/console.js'
 import { registerDocs } from './plugins/docs.js'
 import { registerErrorHandling } from './plugins/errors.js'
 import { registerSecurity } from './plugins/security.js'
@@ -75,5 +76,6 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   sqlRoutes(app, bus)
   trainingJobRoutes(app, bus)
   schemaRoutes(app, bus)
+  await registerConsole(app)
   return app
 }
