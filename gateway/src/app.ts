@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { JobRecordSchema, ProblemSchema } from '@t2s/core/contracts/common'
 import { QuestionSchema, SourceSchema } from '@t2s/core/contracts/sources'
 import { EvaluationSchema } from '@t2s/core/contracts/evaluations'
+import { ComparisonSchema } from '@t2s/core/contracts/compare'
 import { DatasetSchema } from '@t2s/core/contracts/datasets'
 import { SqlResultSchema } from '@t2s/core/contracts/sql'
 import { TrainingJobSchema } from '@t2s/core/contracts/training'
@@ -15,11 +16,13 @@ import { registerAuth } from './plugins/auth.js'
 import { registerConsole } from './plugins/console.js'
 import { registerDocs } from './plugins/docs.js'
 import { registerErrorHandling } from './plugins/errors.js'
+import { registerMultipart } from './plugins/multipart.js'
 import { registerSecurity } from './plugins/security.js'
 import { healthRoutes } from './routes/health.js'
 import { jobRoutes } from './routes/jobs.js'
 import { sourceRoutes } from './routes/sources.js'
 import { evaluationRoutes } from './routes/evaluations.js'
+import { evaluationCompareRoutes } from './routes/evaluation-compare.js'
 import { modelRoutes } from './routes/models.js'
 import { sqlGenerateRoutes } from './routes/sql-generate.js'
 import { downloadRoutes } from './routes/downloads.js'
@@ -58,17 +61,19 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, discriminator: true } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema, DatabaseSchemaSchema]) app.addSchema(schema)
+  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema, DatabaseSchemaSchema, ComparisonSchema]) app.addSchema(schema)
   await registerDocs(app)
   await registerSecurity(app, { rateLimitMax: opts.rateLimitMax ?? 6000, corsOrigins: opts.corsOrigins ?? [] })
   registerAuth(app, opts.apiKeys)
   registerErrorHandling(app)
+  await registerMultipart(app)
 
   const bus = new Bus(opts.nc, opts.jobs)
   healthRoutes(app, bus, opts.services ?? [])
   jobRoutes(app, bus)
   sourceRoutes(app, bus)
   evaluationRoutes(app, bus)
+  evaluationCompareRoutes(app, bus)
   modelRoutes(app, bus)
   sqlGenerateRoutes(app, bus)
   downloadRoutes(app, bus)

@@ -6,6 +6,7 @@ import {
   type EvaluationItem, type ItemChunk
 } from '@t2s/core/contracts/evaluations'
 import type { Bus } from '../lib/bus.js'
+import { UploadEvaluationBodySchema, uploadedBody } from '../lib/predictions-upload.js'
 import { ok, problems } from '../lib/schemas.js'
 
 const EvaluationRef = Type.Unsafe({ $ref: 'Evaluation#' })
@@ -16,11 +17,14 @@ export function evaluationRoutes (app: FastifyInstance, bus: Bus): void {
     schema: {
       tags: ['evaluations'],
       summary: 'Score a predictions file, or ask a served model every question, with the official BIRD execution accuracy',
-      description: 'Send `source` and either `predictions` (the official `{"0": "SQL\\t----- bird -----\\tdb_id"}` object, paired with the questions by position, or `[{question_id, sql}]`) or `model` (a model or LoRA adapter of the student server). Answers 202; follow the job, then read the report.',
-      body: CreateEvaluationBodySchema,
+      description: 'Send `source` and either `predictions` (the official `{"0": "SQL\\t----- bird -----\\tdb_id"}` object, paired with the questions by position, or `[{question_id, sql}]`) or `model` (a model or LoRA adapter of the student server). Or upload the official predict_dev.json as it is: multipart/form-data with the file as `predictions` and the other fields beside it. Answers 202; follow the job, then read the report.',
+      body: { content: { 'application/json': { schema: CreateEvaluationBodySchema }, 'multipart/form-data': { schema: UploadEvaluationBodySchema } } },
       response: { 202: ok('Accepted: the evaluation and the job scoring it', AcceptedSchema), ...problems(400, 409, 413, 503) }
     }
-  }, async (request, reply) => reply.code(202).send(await bus.call('evaluator', EVALUATION_VERBS.create, request.body, 30_000)))
+  }, async (request, reply) => {
+    const body = request.isMultipart() ? uploadedBody(request.body as Record<string, unknown>, (bus.nc?.info?.max_payload ?? 1024 * 1024) - 64 * 1024) : request.body
+    return reply.code(202).send(await bus.call('evaluator', EVALUATION_VERBS.create, body, 30_000))
+  })
 
   app.get('/v1/evaluations', {
     schema: { tags: ['evaluations'], summary: 'Evaluations, newest first', querystring: EvaluationListQuerySchema, response: { 200: ok('Evaluations', EvaluationListSchema), ...problems(400) } }

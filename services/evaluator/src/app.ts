@@ -10,6 +10,8 @@ import { serveEndpoints } from '@t2s/core/nats/service'
 import { PromptBuilder } from '@t2s/core/prompts/index'
 import { SqlSandbox } from '@t2s/core/sql/sandbox'
 import type { StateDb } from '@t2s/core/state-db'
+import { CompareQuerySchema, COMPARE_VERBS, FlipsQuerySchema } from '@t2s/core/contracts/compare'
+import { Comparisons } from './compare.js'
 import { Contexts } from './context.js'
 import { GoldCache } from './gold-cache.js'
 import { evaluationKind } from './job.js'
@@ -61,6 +63,9 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
     itemConcurrency: deps.itemConcurrency ?? 256
   })
   const evaluations = new EvaluationService({ ...deps, store, sandbox, prompts })
+  const comparisons = new Comparisons(store, deps.jobs)
+  // Leaves room for the reply's own fields and NATS headers.
+  const budget = () => Math.max(64 * 1024, (deps.nc.info?.max_payload ?? 1024 * 1024) - 32 * 1024)
   const service = await serveEndpoints(deps.nc, { name: 'evaluator', version: '0.1.0', description: 'BIRD execution accuracy of prediction files and served models', log: deps.log }, {
     [EVALUATION_VERBS.create]: { input: CreateEvaluationBodySchema, handler: async (b) => await evaluations.create(b) },
     [EVALUATION_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await evaluations.get(id) },
@@ -68,7 +73,9 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
     [EVALUATION_VERBS.items]: { input: ItemsQuery, handler: (q) => evaluations.items(q) },
     [EVALUATION_VERBS.predictions]: { input: PredictionsQuery, handler: (q) => evaluations.predictions(q) },
     [EVALUATION_VERBS.generate]: { input: GenerateSqlBodySchema, handler: async (b) => await evaluations.generate(b) },
-    [EVALUATION_VERBS.models]: { handler: async () => await evaluations.models() }
+    [EVALUATION_VERBS.models]: { handler: async () => await evaluations.models() },
+    [COMPARE_VERBS.compare]: { input: CompareQuerySchema, handler: async (q) => await comparisons.compare(q) },
+    [COMPARE_VERBS.flips]: { input: FlipsQuerySchema, handler: (q) => comparisons.flips(q, budget()) }
   })
   await worker.start()
   return {

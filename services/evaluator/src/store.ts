@@ -166,6 +166,21 @@ export class EvaluationStore {
     return { rows, total }
   }
 
+  /** Each scored question's index, difficulty, EX and Soft-F1, in file order (for comparisons). */
+  scores (id: string): Array<{ idx: number, difficulty: string | null, correct: number, soft_f1: number }> {
+    return this.db.prepare('SELECT idx, difficulty, correct, soft_f1 FROM eval_items WHERE eval_id = ? ORDER BY idx').all(id) as Array<{ idx: number, difficulty: string | null, correct: number, soft_f1: number }>
+  }
+
+  /** Questions scored in both evaluations whose correctness differs, in file order. */
+  flips (a: string, b: string, direction: 'right_to_wrong' | 'wrong_to_right' | undefined, offset: number, limit: number): { rows: Array<{ a: ItemRow, b: ItemRow }>, total: number } {
+    const where = `x.eval_id = ? AND y.eval_id = ? AND ${direction === undefined ? 'x.correct <> y.correct' : direction === 'right_to_wrong' ? 'x.correct = 1 AND y.correct = 0' : 'x.correct = 0 AND y.correct = 1'}`
+    const from = 'FROM eval_items x JOIN eval_items y ON y.idx = x.idx'
+    const pairs = this.db.prepare(`SELECT x.idx AS idx ${from} WHERE ${where} ORDER BY x.idx LIMIT ? OFFSET ?`).pluck().all(a, b, limit, offset) as number[]
+    const total = (this.db.prepare(`SELECT count(*) AS n ${from} WHERE ${where}`).get(a, b) as { n: number }).n
+    const item = this.db.prepare('SELECT * FROM eval_items WHERE eval_id = ? AND idx = ?')
+    return { rows: pairs.map((idx) => ({ a: item.get(a, idx) as ItemRow, b: item.get(b, idx) as ItemRow })), total }
+  }
+
   /** The SQL of each position, from the predictions file or from the model's answers. */
   predictionSql (id: string, fromItems: boolean, offset: number, limit: number): Array<{ idx: number, sql: string | null }> {
     const table = fromItems ? 'eval_items' : 'eval_predictions'
