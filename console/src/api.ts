@@ -50,6 +50,17 @@ export async function request<T> (path: string, opts: { method?: string, body?: 
   return await res.json() as T
 }
 
+/** POST of multipart/form-data (a file upload); the browser sets the content type and boundary. */
+export async function postForm<T> (path: string, form: FormData): Promise<T> {
+  const res = await fetch(path, { method: 'POST', headers: headers(storedKey(), false), body: form })
+  if (!res.ok) {
+    const err = await problem(res)
+    if (res.status === 401) onUnauthorized()
+    throw err
+  }
+  return await res.json() as T
+}
+
 export const get = async <T>(path: string, signal?: AbortSignal): Promise<T> => await request<T>(path, { signal })
 export const post = async <T>(path: string, body?: unknown): Promise<T> => await request<T>(path, { method: 'POST', body: body ?? {} })
 

@@ -1,10 +1,36 @@
 import { spawnSync } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const CONSOLE = join(ROOT, 'console')
 
-/** Builds console/dist from console/src, as `npm start` and CI do, so the test serves the current code. */
+function newestInput (dir: string): number {
+  let newest = 0
+  for (const name of readdirSync(dir)) {
+    if (name === 'dist' || name === 'node_modules') continue
+    const path = join(dir, name)
+    const st = statSync(path)
+    newest = Math.max(newest, st.isDirectory() ? newestInput(path) : st.mtimeMs)
+  }
+  return newest
+}
+
+const fresh = () => (statSync(join(CONSOLE, 'dist', 'index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0) > newestInput(CONSOLE)
+
+/**
+ * Makes console/dist current, as `npm start` and CI do, so a test serves the code under test:
+ * builds when any input is newer than the build. Test files run in parallel, and Vite refuses
+ * a second build of the same project at once: the later one waits for the first and reuses it.
+ */
 export function buildConsole (): void {
-  const r = spawnSync('npm', ['run', '--silent', 'console:build'], { cwd: ROOT, encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`npm run console:build failed:\n${r.stdout}\n${r.stderr}`)
+  for (let attempt = 0; attempt < 60; attempt++) {
+    if (fresh()) return
+    const r = spawnSync('npm', ['run', '--silent', 'console:build'], { cwd: ROOT, encoding: 'utf8' })
+    if (r.status === 0) return
+    if (!/Found another Vite build process/.test(r.stderr + r.stdout)) throw new Error(`npm run console:build failed:\n${r.stdout}\n${r.stderr}`)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000)
+  }
+  throw new Error('console/dist: another build did not finish in 2 minutes')
 }

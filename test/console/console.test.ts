@@ -75,7 +75,7 @@ describe('web console in Chromium against a real stack', { skip: !hasChromium() 
 
     // Sources: register the demo through the form, then its questions, filters and a schema.
     await page.getByRole('link', { name: 'Sources' }).click()
-    await page.getByText('Register a source').click()
+    await page.locator('summary', { hasText: 'Register a source' }).click()
     const reg = page.getByRole('form', { name: 'register a source' })
     await reg.locator('input[name=name]').fill('demo')
     await reg.locator('input[name=questions]').fill('demo/dev.json')
@@ -99,7 +99,7 @@ describe('web console in Chromium against a real stack', { skip: !hasChromium() 
 
     // Datasets: build an SFT dataset through the form; the page's counts are the API's.
     await page.getByRole('link', { name: 'Datasets' }).click()
-    await page.getByText('Build an SFT dataset').click()
+    await page.locator('summary', { hasText: 'Build an SFT dataset' }).click()
     await page.getByRole('form', { name: 'build an SFT dataset' }).getByRole('button', { name: 'Build' }).click()
     await page.locator('h2 .badge', { hasText: 'succeeded' }).waitFor({ timeout: 120_000 })
     const dsId = decodeURIComponent(page.url().split('#/datasets/')[1])
@@ -146,7 +146,7 @@ describe('web console in Chromium against a real stack', { skip: !hasChromium() 
       const path = join(shots, `predict_${name}.json`)
       writeFileSync(path, JSON.stringify(predictions(wrong)))
       await page.goto(`${base}/console/#/evaluations`)
-      await page.getByText('Score a predictions file').click()
+      await page.locator('summary', { hasText: 'Score a predictions file' }).click()
       const form = page.getByRole('form', { name: 'score a predictions file' })
       await form.locator('input[type=file]').setInputFiles(path)
       await form.getByRole('button', { name: 'Score' }).click()
@@ -190,6 +190,39 @@ describe('web console in Chromium against a real stack', { skip: !hasChromium() 
     await page.reload()
     await page.getByRole('article', { name: `question ${first.index}` }).waitFor()
     await shot(page, 'evaluation')
+
+    // Compare: both evaluations, the table and the flips equal the API's; a flip opens side by side.
+    await page.goto(`${base}/console/#/evaluations`)
+    for (const id of evIds) await page.getByLabel(`compare ${id}`).check()
+    await page.getByRole('button', { name: 'Compare selected (2)' }).click()
+    await page.getByRole('table', { name: 'comparison' }).waitFor()
+    const cmp = await api(`/v1/evaluations/compare?ids=${evIds.join(',')}`)
+    for (const run of cmp.evaluations) {
+      for (const b of ['simple', 'moderate', 'challenging', 'total']) {
+        assert.equal(await page.locator(`[data-cell="ex-${run.id}-${b}"]`).innerText(), run.buckets[b].ex.value.toFixed(2), `${run.id} EX ${b}`)
+      }
+    }
+    const pair = cmp.pairs[0]
+    const pText = (p: number) => p < 0.001 ? '< 0.001' : p.toFixed(3)
+    assert.equal(await page.locator(`[data-cell="p-${pair.a}-${pair.b}-total"]`).innerText(), pText(pair.buckets.total.mcnemar_p))
+    // Baseline wrong where i % 3 = 0, tuned where i % 5 = 0: 5 right → wrong, 11 wrong → right.
+    assert.equal(pair.buckets.total.right_to_wrong, demo.filter((_, i) => !BASELINE_WRONG(i) && TUNED_WRONG(i)).length)
+    assert.equal(pair.buckets.total.wrong_to_right, demo.filter((_, i) => BASELINE_WRONG(i) && !TUNED_WRONG(i)).length)
+    const flips = (await api(`/v1/evaluations/compare/flips?a=${pair.a}&b=${pair.b}&limit=5000`)).items
+    assert.equal(flips.length, pair.buckets.total.right_to_wrong + pair.buckets.total.wrong_to_right)
+    assert.equal(await page.getByTestId('flip-count').innerText(), `${flips.length} flipped`)
+    await shot(page, 'compare')
+    await page.getByRole('table', { name: 'flipped questions' }).getByRole('link', { name: String(flips[0].index), exact: true }).click()
+    const side = page.getByRole('article', { name: `question ${flips[0].index}` })
+    await side.waitFor()
+    assert.equal(await side.getByLabel('predicted SQL').innerText(), flips[0].a.sql)
+    assert.equal(await side.getByLabel('b', { exact: true }).innerText(), flips[0].b.sql)
+    // The report's intervals come from the same code as the comparison's.
+    await page.goto(`${base}/console/#/evaluations/${evIds[0]}`)
+    const run0 = cmp.evaluations.find((r: { id: string }) => r.id === evIds[0])
+    const ex = run0.buckets.total.ex
+    await page.locator('[data-interval=ex-total]').filter({ hasText: '[' }).waitFor()
+    assert.equal(await page.locator('[data-interval=ex-total]').innerText(), `[${ex.low.toFixed(1)}, ${ex.high.toFixed(1)}]`)
 
     // Jobs: every job of the API, newest first.
     await page.getByRole('link', { name: 'Jobs' }).click()

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import { get, post } from '../api.js'
+import { get, postForm } from '../api.js'
 import { ErrorBox, KeyValues, Json, Loading, Pager, ResultPreview, SqlView, StatusBadge, fmtTime, slicePage } from '../components.js'
 import { errorText, useAsync, useInterval } from '../hooks.js'
 import { allQuestions } from '../questions.js'
 import { href, navigate, type Route } from '../router.js'
-import { fmtInterval, meanInterval, pct, wilson } from '../stats.js'
+import { compareRuns } from '@t2s/core/stats/compare'
+import { pct } from '../stats.js'
 import { DIFFICULTIES, ITEM_STATUSES, TERMINAL, type Evaluation, type EvaluationItem, type Question, type Source } from '../types.js'
 
 export function EvaluationsPage ({ route }: { route: Route }) {
@@ -62,14 +63,12 @@ function ScorePredictions ({ onDone }: { onDone: (id: string) => void }) {
     e.preventDefault()
     setError(null)
     if (!file) return setError('Choose a predictions file (the official {"0": "SQL\\t----- bird -----\\tdb_id", …} JSON).')
-    let predictions: unknown
+    // The file goes up as it is (multipart): the gateway checks it and names what is wrong.
+    const form = new FormData()
+    form.set('source', source || sources.data?.items[0]?.id || '')
+    form.set('predictions', file, file.name)
     try {
-      predictions = JSON.parse(await file.text())
-    } catch {
-      return setError(`${file.name} is not JSON.`)
-    }
-    try {
-      const r = await post<{ id: string }>('/v1/evaluations', { source: source || sources.data?.items[0]?.id, predictions })
+      const r = await postForm<{ id: string }>('/v1/evaluations', form)
       onDone(r.id)
     } catch (err) {
       setError(errorText(err))
@@ -95,22 +94,27 @@ function ScorePredictions ({ onDone }: { onDone: (id: string) => void }) {
 
 export interface Row extends EvaluationItem { q: Question | undefined }
 
-/** The official scorer's table: difficulty columns, count / EX / Soft-F1 rows, with 95 % intervals. */
+/**
+ * The official scorer's table: difficulty columns, count / EX / Soft-F1 rows, each with its 95 %
+ * interval from core's compareRuns (the code behind GET /v1/evaluations/compare), run here on
+ * the scored items: EX with Wilson's interval, Soft-F1 with the seeded percentile bootstrap.
+ */
 export function ReportTable ({ ev, items }: { ev: Evaluation, items: EvaluationItem[] | null }) {
   const cols = [...DIFFICULTIES, 'total'] as const
-  const of = (c: typeof cols[number]) => (items ?? []).filter((i) => c === 'total' || i.difficulty === c)
+  const buckets = useMemo(() => items && items.length > 0 ? compareRuns([items]).runs[0] : null, [items])
   const count = (c: typeof cols[number]) => c === 'total' ? ev.counts.total : ev.counts[c]
+  const range = (e: { low: number | null, high: number | null } | undefined) => e && e.low !== null && e.high !== null ? `[${e.low.toFixed(1)}, ${e.high.toFixed(1)}]` : ''
   return (
     <table class='grid report' aria-label='report'>
       <thead><tr><th /> {cols.map((c) => <th key={c} class='num'>{c}</th>)}</tr></thead>
       <tbody>
         <tr><th>count</th>{cols.map((c) => <td key={c} class='num' data-cell={`count-${c}`}>{count(c)}</td>)}</tr>
         <tr><th>EX</th>{cols.map((c) => (
-          <td key={c} class='num'><span data-cell={`ex-${c}`}>{pct(ev.ex[c])}</span><br /><small class='muted'>{fmtInterval(wilson(of(c).filter((i) => i.correct).length, of(c).length))}</small></td>
+          <td key={c} class='num'><span data-cell={`ex-${c}`}>{pct(ev.ex[c])}</span><br /><small class='muted' data-interval={`ex-${c}`}>{range(buckets?.[c].ex)}</small></td>
         ))}
         </tr>
         <tr><th>Soft-F1</th>{cols.map((c) => (
-          <td key={c} class='num'><span data-cell={`f1-${c}`}>{pct(ev.soft_f1[c])}</span><br /><small class='muted'>{fmtInterval(meanInterval(of(c).map((i) => i.soft_f1)))}</small></td>
+          <td key={c} class='num'><span data-cell={`f1-${c}`}>{pct(ev.soft_f1[c])}</span><br /><small class='muted' data-interval={`f1-${c}`}>{range(buckets?.[c].soft_f1)}</small></td>
         ))}
         </tr>
       </tbody>
@@ -147,7 +151,7 @@ function EvaluationDetail ({ id, route }: { id: string, route: Route }) {
       ]}
       />
       <ReportTable ev={e} items={items.data} />
-      <p class='muted'>EX and Soft-F1 in percent as the official scorer prints them; below each, its 95 % interval (EX: Wilson; Soft-F1: normal interval of the per-question mean).</p>
+      <p class='muted'>EX and Soft-F1 in percent as the official scorer prints them; below each, its 95 % interval (EX: Wilson; Soft-F1: percentile bootstrap, 2,000 seeded resamples), as the comparison computes them.</p>
       <h2>Statuses</h2>
       <div class='cards' aria-label='status counts'>
         {ITEM_STATUSES.filter((s) => e.statuses[s] > 0).map((s) => (
