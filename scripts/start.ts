@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { SERVICE_NAMES } from '@t2s/core/contracts/subjects'
 import { freePort, waitForPort } from '@t2s/core/util/net'
+import { buildConsole } from './build-console.js'
 import { buildDemo } from './build-demo.js'
 
 const root = resolve(import.meta.dirname, '..')
@@ -96,6 +97,12 @@ try {
   if (buildDemo(join(dataDir, 'demo')).built) say(`built the demo source in ${join(dataDir, 'demo')}`)
 } catch (err) {
   say(`could not build the demo source: ${(err as Error).message}`)
+}
+// The web console's bundle (console/dist), rebuilt when console/src changed; see docs/console.md.
+try {
+  if (buildConsole()) say('built the web console (console/dist)')
+} catch (err) {
+  say(`could not build the web console (/console answers 503): ${(err as Error).message}`)
 }
 const natsUrl = process.env.NATS_URL || await startNats()
 const key = apiKeys()

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { buildGateway } from '../src/app.js'
 import { CONSOLE_DIST, registerConsole } from '../src/plugins/console.js'
-import { buildConsole } from '../../test/console/build.js'
+import { buildConsole } from '../../scripts/build-console.js'
 
 describe('the console\'s static files', () => {
   let app: FastifyInstance

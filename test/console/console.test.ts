@@ -13,7 +13,7 @@ import { buildDemo, DEMO_DIR } from '../../scripts/build-demo.js'
 import { FAKE_PYTHON, writeFakeScript } from '../fake-trainer/index.js'
 import { hasChromium, openBrowser, type Session } from '../helpers/browser.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
-import { buildConsole } from './build.js'
+import { buildConsole } from '../../scripts/build-console.js'
 
 const KEY = AUTH.authorization.slice('Bearer '.length)
 const demo = JSON.parse(readFileSync(join(DEMO_DIR, 'dev.json'), 'utf8')) as { db_id: string, SQL: string }[]

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { hasChromium, openBrowser, type Session } from '../helpers/browser.js'
 import { makeLanAddress, type LanAddress } from '../helpers/lan-address.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
-import { buildConsole } from './build.js'
+import { buildConsole } from '../../scripts/build-console.js'
 
 const KEY = AUTH.authorization.slice('Bearer '.length)
 const lan = hasChromium() ? makeLanAddress() : 'no Chromium at /usr/bin/chromium'

@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const CONSOLE = join(ROOT, 'console')
 
 function newestInput (dir: string): number {
@@ -20,15 +20,16 @@ function newestInput (dir: string): number {
 const fresh = () => (statSync(join(CONSOLE, 'dist', 'index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0) > newestInput(CONSOLE)
 
 /**
- * Makes console/dist current, as `npm start` and CI do, so a test serves the code under test:
- * builds when any input is newer than the build. Test files run in parallel, and Vite refuses
- * a second build of the same project at once: the later one waits for the first and reuses it.
+ * Makes console/dist current (npm start and the browser tests call it; CI and the image run
+ * `npm run console:build`): builds when any input is newer than the build, and says whether it
+ * built. Test files run in parallel, and Vite refuses a second build of the same project at
+ * once: the later caller waits for the first and reuses its build.
  */
-export function buildConsole (): void {
+export function buildConsole (): boolean {
   for (let attempt = 0; attempt < 60; attempt++) {
-    if (fresh()) return
+    if (fresh()) return false
     const r = spawnSync('npm', ['run', '--silent', 'console:build'], { cwd: ROOT, encoding: 'utf8' })
-    if (r.status === 0) return
+    if (r.status === 0) return true
     if (!/Found another Vite build process/.test(r.stderr + r.stdout)) throw new Error(`npm run console:build failed:\n${r.stdout}\n${r.stderr}`)
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000)
   }
