@@ -30,6 +30,14 @@ COPY --from=manifests /manifests/ ./
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
+# The web console: a static bundle built from console/src by Vite (dev dependencies live only in this stage).
+FROM ${NODE_IMAGE} AS console
+WORKDIR /app
+COPY --from=manifests /manifests/ ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY console/ ./console/
+RUN npm run build -w @t2s/console
+
 FROM ${NODE_IMAGE} AS runtime
 # Recorded in every artifact's manifest (there is no git checkout in the image).
 ARG T2S_CODE_VERSION=0.1.0
@@ -43,6 +51,7 @@ COPY --from=deps /app/ ./
 COPY tsconfig.json ./
 COPY services/ ./services/
 COPY gateway/ ./gateway/
+COPY --from=console /app/console/dist/ ./console/dist/
 # DATA_DIR belongs to the unprivileged user; a new named volume takes this ownership.
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { SERVICE_NAMES } from '@t2s/core/contracts/subjects'
 import { freePort, waitForPort } from '@t2s/core/util/net'
+import { buildConsole } from './build-console.js'
 import { buildDemo } from './build-demo.js'
 
 const root = resolve(import.meta.dirname, '..')
@@ -97,6 +98,12 @@ try {
 } catch (err) {
   say(`could not build the demo source: ${(err as Error).message}`)
 }
+// The web console's bundle (console/dist), rebuilt when console/src changed; see docs/console.md.
+try {
+  if (buildConsole()) say('built the web console (console/dist)')
+} catch (err) {
+  say(`could not build the web console (/console answers 503): ${(err as Error).message}`)
+}
 const natsUrl = process.env.NATS_URL || await startNats()
 const key = apiKeys()
 const services = SERVICE_NAMES.filter((s) => existsSync(join(root, 'services', s, 'src', 'main.ts')))
@@ -115,6 +122,7 @@ while (Date.now() < deadline && !stopping && !ready) {
 if (!ready) say(`not ready after 120 s: some services are still starting; watch ${base}/readyz`)
 say(`services: ${services.join(', ')}`)
 say(`Swagger UI: ${base}/docs`)
+say(`Console:    ${base}/console/`)
 say(`API key:    ${key.includes(',') ? key.split(',')[0] + ' (first of T2S_API_KEYS)' : key}`)
 say(`DATA_DIR:   ${dataDir}`)
 say('Ctrl-C stops everything.')

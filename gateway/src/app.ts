@@ -8,10 +8,12 @@ import { ComparisonSchema } from '@t2s/core/contracts/compare'
 import { DatasetSchema } from '@t2s/core/contracts/datasets'
 import { SqlResultSchema } from '@t2s/core/contracts/sql'
 import { TrainingJobSchema } from '@t2s/core/contracts/training'
+import { DatabaseSchemaSchema } from '@t2s/core/contracts/schema'
 import type { JobStore } from '@t2s/core/jobs/store'
 import { REDACT_PATHS } from '@t2s/core/log'
 import { Bus } from './lib/bus.js'
 import { registerAuth } from './plugins/auth.js'
+import { registerConsole } from './plugins/console.js'
 import { registerDocs } from './plugins/docs.js'
 import { registerErrorHandling } from './plugins/errors.js'
 import { registerMultipart } from './plugins/multipart.js'
@@ -28,6 +30,7 @@ import { datasetRoutes } from './routes/datasets.js'
 import { sqlRoutes } from './routes/sql.js'
 import { trainingJobRoutes } from './routes/training-jobs.js'
 import { rewardRoutes } from './routes/rewards.js'
+import { schemaRoutes } from './routes/schema.js'
 
 export interface GatewayOptions {
   nc?: NatsConnection
@@ -59,7 +62,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, discriminator: true } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema, ComparisonSchema]) app.addSchema(schema)
+  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema, DatabaseSchemaSchema, ComparisonSchema]) app.addSchema(schema)
   await registerDocs(app)
   await registerSecurity(app, { rateLimitMax: opts.rateLimitMax ?? 6000, corsOrigins: opts.corsOrigins ?? [] })
   registerAuth(app, opts.apiKeys)
@@ -79,5 +82,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   sqlRoutes(app, bus)
   trainingJobRoutes(app, bus)
   rewardRoutes(app, bus)
+  schemaRoutes(app, bus)
+  await registerConsole(app)
   return app
 }

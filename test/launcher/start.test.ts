@@ -64,6 +64,10 @@ describe('npm start (scripts/start.ts)', { skip: process.platform !== 'linux' ? 
 
   test('prints where the Swagger UI is and the key it wrote to DATA_DIR/api-key', async () => {
     assert.match(output, new RegExp(`Swagger UI: ${base}/docs`))
+    assert.match(output, new RegExp(`Console: +${base}/console/`))
+    const consolePage = await fetch(`${base}/console/`)
+    assert.equal(consolePage.status, 200)
+    assert.match(await consolePage.text(), /<div id="app"><\/div>/)
     assert.equal(readFileSync(join(dataDir, 'api-key'), 'utf8').trim(), key)
     assert.match(output, /built the demo source/)
     const ready = await (await fetch(`${base}/readyz`)).json()

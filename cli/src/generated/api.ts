@@ -2764,6 +2764,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sources/{id}/databases/{db_id}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A database's schema as the prompt builder renders it: the CREATE TABLE texts and, when asked, column descriptions and sample rows */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Rows per table in the recipe's sample-rows block (0: none, as the recipe) */
+                    sample_rows: number;
+                    /** @description Append the comments from database_description/*.csv, where the database has them */
+                    column_descriptions: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description Source id or name */
+                    id: string;
+                    db_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The schema text of the prompt */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatabaseSchema"];
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2956,6 +3037,13 @@ export interface components {
                     tokens_max: number;
                     /** @description Examples longer than 4,096 Llama 3 tokens (the recipe trains at 4,096) */
                     over_4096: number;
+                    /** @description Token-length histogram (datasets built before it was added have none) */
+                    histogram?: {
+                        /** @description Tokens per bin (128) */
+                        bin_width: number;
+                        /** @description counts[i]: examples of length in [i × bin_width, (i + 1) × bin_width) */
+                        counts: number[];
+                    };
                 };
                 test: {
                     examples: number;
@@ -2965,6 +3053,13 @@ export interface components {
                     tokens_max: number;
                     /** @description Examples longer than 4,096 Llama 3 tokens (the recipe trains at 4,096) */
                     over_4096: number;
+                    /** @description Token-length histogram (datasets built before it was added have none) */
+                    histogram?: {
+                        /** @description Tokens per bin (128) */
+                        bin_width: number;
+                        /** @description counts[i]: examples of length in [i × bin_width, (i + 1) × bin_width) */
+                        counts: number[];
+                    };
                 };
                 budget?: number;
                 over_budget?: number;
@@ -3095,6 +3190,18 @@ export interface components {
             created_at: string;
             started_at: string | null;
             finished_at: string | null;
+        };
+        DatabaseSchema: {
+            source_id: string;
+            db_id: string;
+            /** @description The prompt version these options render under, e.g. cookbook-1+rows3+desc */
+            prompt_version: string;
+            sample_rows: number;
+            column_descriptions: boolean;
+            /** @description Whether the database has a database_description folder */
+            has_descriptions: boolean;
+            /** @description The schema text exactly as it goes into the prompt after "-- DB Schema: " */
+            schema: string;
         };
         Comparison: {
             ids: string[];

@@ -19,14 +19,15 @@ function bearer (request: FastifyRequest): string | null {
 }
 
 /**
- * Bearer keys on every matched route but health and docs. Unknown routes fall through to
+ * Bearer keys on every matched route but health, docs and the console's static files
+ * (the console sends the key with each API call it makes). Unknown routes fall through to
  * the 404 handler: the route list is public in the OpenAPI document anyway.
  */
 export function registerAuth (app: FastifyInstance, keys: string[]): void {
   const accepted = keys.map(digest)
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url
-    if (route === undefined || OPEN.has(route) || route.startsWith('/docs')) return
+    if (route === undefined || OPEN.has(route) || route.startsWith('/docs') || route.startsWith('/console')) return
     const token = bearer(request)
     // Comparing fixed-length digests keeps the check constant-time whatever the input;
     // the presented token is hashed once, not once per configured key.

@@ -3,11 +3,21 @@ import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import { keyId } from './auth.js'
 
-/** Security headers (with a CSP Swagger UI can live with) and a per-key rate limit. */
+/**
+ * Security headers (with a CSP Swagger UI can live with) and a per-key rate limit.
+ * The gateway speaks plain HTTP (TLS, where any, ends at a proxy in front), so it asks for
+ * neither upgrade-insecure-requests nor HSTS: on a LAN address such as http://10.0.0.5:8080
+ * those make the browser fetch every script over https and Swagger UI stays blank. A
+ * TLS-terminating proxy is the place to add HSTS. Cross-Origin-Opener-Policy is left out for
+ * the same reason: browsers ignore it on a plain-HTTP LAN origin and log an error on every page.
+ */
 export async function registerSecurity (app: FastifyInstance, opts: { rateLimitMax: number, corsOrigins: string[] }): Promise<void> {
   await app.register(helmet, {
+    strictTransportSecurity: false,
+    crossOriginOpenerPolicy: false,
     contentSecurityPolicy: {
       directives: {
+        upgradeInsecureRequests: null,
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         // Swagger UI sets inline styles and shows data: images.

@@ -17,6 +17,8 @@ import { GoldChecks } from './datasets/gold-checks.js'
 import { SftDatasets } from './datasets/service.js'
 import { SFT_JOB_KIND, sftDatasetJob } from './datasets/sft-job.js'
 import { executeSql } from './sql/execute.js'
+import { databaseSchema } from './sources/schema.js'
+import { SchemaParamsSchema, SchemaQuerySchema } from '@t2s/core/contracts/schema'
 
 export interface DatasetAppDeps {
   nc: NatsConnection
@@ -60,6 +62,10 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
     resolve_source: { input: ById, handler: ({ id }: { id: string }) => sources.resolve(id) },
     execute_sql: { input: ExecuteSqlBodySchema, handler: async (b: ExecuteSqlBody) => await executeSql(sources, deps.sandbox, b, replyBudget(deps.nc)) },
     ...datasetEndpoints(records, SftDatasetBodySchema, async (b: SftDatasetBody) => await datasets.create(b)),
+    get_schema: {
+      input: Type.Object({ ...SchemaParamsSchema.properties, ...SchemaQuerySchema.properties }, { additionalProperties: false }),
+      handler: (b: { id: string, db_id: string, sample_rows: number, column_descriptions: boolean }) => databaseSchema(sources, b)
+    },
     list_questions: {
       input: QuestionsPage,
       handler: ({ id, offset, limit }: { id: string, offset: number, limit: number }) => ({ ...sources.questions(id, offset, limit), offset, limit })

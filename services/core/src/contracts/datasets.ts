@@ -64,7 +64,11 @@ const SplitStats = Type.Object({
   tokens_p50: Type.Integer(),
   tokens_p95: Type.Integer(),
   tokens_max: Type.Integer(),
-  over_4096: Type.Integer({ description: 'Examples longer than 4,096 Llama 3 tokens (the recipe trains at 4,096)' })
+  over_4096: Type.Integer({ description: 'Examples longer than 4,096 Llama 3 tokens (the recipe trains at 4,096)' }),
+  histogram: Type.Optional(Type.Object({
+    bin_width: Type.Integer({ description: 'Tokens per bin (128)' }),
+    counts: Type.Array(Type.Integer(), { description: 'counts[i]: examples of length in [i × bin_width, (i + 1) × bin_width)' })
+  }, { additionalProperties: false, description: 'Token-length histogram (datasets built before it was added have none)' }))
 }, { additionalProperties: false })
 
 export const DatasetSchema = Type.Object({

@@ -141,9 +141,10 @@ export class JobStore {
   }
 
   async list (filter: { status?: JobStatus, kind?: string, limit?: number } = {}): Promise<JobRecord[]> {
-    const keys: string[] = []
-    for await (const k of await this.kv.keys('job.>')) keys.push(k)
-    const jobs = (await Promise.all(keys.map(async (k) => await this.get(k.slice(4))))).filter((j): j is JobRecord => j !== null)
+    // A set: a job written while the key listing runs can be listed twice (seen in the console's job table).
+    const keys = new Set<string>()
+    for await (const k of await this.kv.keys('job.>')) keys.add(k)
+    const jobs = (await Promise.all([...keys].map(async (k) => await this.get(k.slice(4))))).filter((j): j is JobRecord => j !== null)
     return jobs
       .filter((j) => (!filter.status || j.status === filter.status) && (!filter.kind || j.kind === filter.kind))
       .sort((a, b) => b.created_at.localeCompare(a.created_at))

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { SchemaParamsSchema, SchemaQuerySchema } from '@t2s/core/contracts/schema'
+import type { Bus } from '../lib/bus.js'
+import { ok, problems } from '../lib/schemas.js'
+
+export function schemaRoutes (app: FastifyInstance, bus: Bus): void {
+  app.get('/v1/sources/:id/databases/:db_id/schema', {
+    schema: {
+      tags: ['sources'],
+      summary: "A database's schema as the prompt builder renders it: the CREATE TABLE texts and, when asked, column descriptions and sample rows",
+      params: SchemaParamsSchema,
+      querystring: SchemaQuerySchema,
+      response: { 200: ok('The schema text of the prompt', Type.Unsafe({ $ref: 'DatabaseSchema#' })), ...problems(400, 404) }
+    }
+  }, async (request) => await bus.call('dataset', 'get_schema', { ...(request.params as object), ...(request.query as object) }, 30_000))
+}
