@@ -1,6 +1,6 @@
 /** Paths and helpers shared by the BIRD-scale benches (generate.ts makes the databases). */
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { sharedDataDir } from '../../test/helpers/shared-data.js'
 
@@ -37,4 +37,36 @@ export function percentile (sorted: number[], p: number): number {
 
 export function sameDigests (a: Record<string, string>, b: Record<string, string>): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
+}
+
+/** Resident memory (bytes) of `roots` and all their descendants, from /proc (Linux). */
+export function treeRss (roots: number[]): number {
+  const parent = new Map<number, number>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+    } catch { /* gone */ }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++) if (roots.includes(p)) return true
+    return false
+  }
+  let sum = 0
+  for (const pid of parent.keys()) {
+    if (!inTree(pid)) continue
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+      if (m !== null) sum += Number(m[1]) * 1024
+    } catch { /* gone */ }
+  }
+  return sum
+}
+
+/** Samples treeRss every `everyMs` until stopped; stop() gives the peak. */
+export function rssPeak (roots: () => number[], everyMs = 200): { stop: () => number } {
+  let peak = 0
+  const timer = setInterval(() => { peak = Math.max(peak, treeRss(roots())) }, everyMs)
+  return { stop: () => { clearInterval(timer); return Math.max(peak, treeRss(roots())) } }
 }

@@ -7,7 +7,7 @@
  * the other cells of such a column come from its literals. Joined columns (declared foreign keys and
  * the equalities the gold queries join on) draw from one key domain, so joins match.
  *
- *   npx tsx bench/bird-scale/generate.ts [--scale 0.25] [--seed 42] [--out bench/out/bird-scale] [--db id,id]
+ *   npx tsx bench/bird-scale/generate.ts [--scale 1] [--seed 42] [--out bench/out/bird-scale] [--db id,id]
  *
  * Writes <out>/dev_databases/<db_id>/<db_id>.sqlite (with database_description linked to the
  * real CSVs) and <out>/manifest.json (row counts, sha256, seconds). Never committed: bench/out/ is ignored.
@@ -270,7 +270,7 @@ export function generate (opts: GenerateOptions): { seconds: number, dbs: DbMani
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { scale: { type: 'string', default: '0.25' }, seed: { type: 'string', default: '42' }, out: { type: 'string', default: 'bench/out/bird-scale' }, db: { type: 'string' } } })
+  const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, seed: { type: 'string', default: '42' }, out: { type: 'string', default: 'bench/out/bird-scale' }, db: { type: 'string' } } })
   const scale = Number(values.scale)
   if (!(scale > 0 && scale <= 1)) { console.error('--scale must be in (0, 1]'); process.exit(2) }
   const birdDir = join(sharedDataDir(), 'bird-official-nodb')
