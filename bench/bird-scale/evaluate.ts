@@ -8,11 +8,11 @@
  * copy of the databases, since it opens them read-write; the sha256 of the generated files is
  * checked before and after.
  *
- *   npx tsx bench/bird-scale/evaluate.ts [--runs gold,hard] [--num-cpus 16] [--timeout-s 30] [--hard-timeout-s 5]
+ *   npx tsx bench/bird-scale/evaluate.ts [--runs gold,hard] [--num-cpus 16,2] [--timeout-s 30] [--hard-timeout-s 5]
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -25,7 +25,7 @@ import { BIRD_DIR, DB_ROOT, OUT, devQuestions, digests, requireDatabases, rssPea
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: 'gold,hard' },
-    'num-cpus': { type: 'string', default: '16' },
+    'num-cpus': { type: 'string', default: '16,2' },
     'timeout-s': { type: 'string', default: '30' },
     'hard-timeout-s': { type: 'string', default: '5' }
   }
@@ -36,6 +36,7 @@ const SEP = '\t----- bird -----\t'
 const WORK = join(OUT, 'side-by-side')
 const all = devQuestions()
 const dbIds = [...new Set(all.map((q) => q.db_id))].sort()
+const numCpus = values['num-cpus']!.split(',')
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`
 
 /** The hard cases: every 15th question gets one, by turns. */
@@ -55,18 +56,20 @@ function firstTable (q: DevQuestion): string {
   return /\bFROM\s+(`[^`]+`|\w+)/i.exec(q.SQL)?.[1] ?? 'sqlite_master'
 }
 
-interface Side { ms: number, peak: number, verdicts: number[] }
+interface Side { ms: number, peak: number, verdicts: number[], timedOut?: Set<number> }
 
-async function official (name: string, questions: DevQuestion[], preds: string[], timeoutS: number): Promise<Side> {
-  const dir = join(WORK, name)
+async function official (name: string, questions: DevQuestion[], preds: string[], timeoutS: number, numCpus: string): Promise<Side> {
+  const dir = join(WORK, `${name}-cpus${numCpus}`)
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'pred.json'), JSON.stringify(Object.fromEntries(preds.map((p, i) => [String(i), `${p}${SEP}${questions[i].db_id}`]))))
   writeFileSync(join(dir, 'gold.sql'), questions.map((q) => `${q.SQL}\t${q.db_id}`).join('\n') + '\n')
   writeFileSync(join(dir, 'diff.jsonl'), questions.map((q) => JSON.stringify({ difficulty: q.difficulty })).join('\n') + '\n')
   const verdicts = join(dir, 'official-verdicts.json')
-  const args = [join(import.meta.dirname, 'official-driver.py'), verdicts, join(OFFICIAL, 'evaluation_ex.py'),
+  const timeouts = join(dir, 'official-timeouts.jsonl')
+  rmSync(timeouts, { force: true })
+  const args = [join(import.meta.dirname, 'official-driver.py'), verdicts, timeouts, join(OFFICIAL, 'evaluation_ex.py'),
     '--db_root_path', join(WORK, 'official-db-copy') + '/', '--predicted_sql_path', join(dir, 'pred.json'),
-    '--ground_truth_path', join(dir, 'gold.sql'), '--num_cpus', values['num-cpus']!, '--meta_time_out', String(timeoutS),
+    '--ground_truth_path', join(dir, 'gold.sql'), '--num_cpus', numCpus, '--meta_time_out', String(timeoutS),
     '--diff_json_path', join(dir, 'diff.jsonl'), '--output_log_path', '/dev/null', '--sql_dialect', 'SQLite']
   const start = performance.now()
   const child = spawn('python3', ['-u', ...args], { env: { ...process.env, PYTHONPATH: `${OFFICIAL}:${join(OFFICIAL, 'shim')}` }, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -77,7 +80,11 @@ async function official (name: string, questions: DevQuestion[], preds: string[]
   const ms = performance.now() - start
   const peak = sampler.stop()
   if (code !== 0) throw new Error(`official scorer exited ${code}:\n${out}`)
-  return { ms, peak, verdicts: JSON.parse(readFileSync(verdicts, 'utf8')) as number[] }
+  // Which questions timed out: the calls are known by (prediction, database file).
+  const timedOut = new Set<number>()
+  const lines = existsSync(timeouts) ? readFileSync(timeouts, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { sql: string, db: string }) : []
+  for (const t of lines) preds.forEach((p, i) => { if (p === t.sql && t.db.endsWith(`/${questions[i].db_id}.sqlite`)) timedOut.add(i) })
+  return { ms, peak, verdicts: JSON.parse(readFileSync(verdicts, 'utf8')) as number[], timedOut }
 }
 
 async function t2s (stack: Stack, source: string, questions: DevQuestion[], preds: string[], timeoutS: number): Promise<Side & { statuses: Record<string, number>, items: any[] }> {
@@ -99,7 +106,9 @@ function compare (label: string, questions: DevQuestion[], off: Side, ours: Side
   const lines: string[] = []
   const diff = off.verdicts.map((v, i) => (v === ours.verdicts[i] ? -1 : i)).filter((i) => i >= 0)
   lines.push(`| ${label} | ${questions.length} | ${(off.ms / 1000).toFixed(2)} s | ${(ours.ms / 1000).toFixed(2)} s | ${(ours.ms / off.ms).toFixed(2)}x | ${mib(off.peak)} | ${mib(ours.peak)} | ${off.verdicts.reduce((a, b) => a + b, 0)} / ${ours.verdicts.reduce((a, b) => a + b, 0)} | ${questions.length - diff.length} of ${questions.length} |`)
-  for (const i of diff) lines.push(`  differs: #${i} ${questions[i].db_id}${kinds ? ` (${kinds[i]})` : ''}: official ${off.verdicts[i]}, t2s ${ours.verdicts[i]} ${ours.items[i].status}${ours.items[i].error ? ': ' + String(ours.items[i].error).slice(0, 120) : ''}`)
+  const timedOut = off.timedOut ?? new Set<number>()
+  lines.push(`  official scorer timeouts: ${timedOut.size}; differing items where it timed out: ${diff.filter((i) => timedOut.has(i)).length} of ${diff.length}`)
+  for (const i of diff) lines.push(`  differs: #${i} ${questions[i].db_id}${kinds ? ` (${kinds[i]})` : ''}: official ${off.verdicts[i]}${timedOut.has(i) ? ' (timeout)' : ''}, t2s ${ours.verdicts[i]} ${ours.items[i].status}${ours.items[i].error ? ': ' + String(ours.items[i].error).slice(0, 120) : ''}`)
   return lines
 }
 
@@ -129,18 +138,22 @@ try {
   if (runs.includes('gold')) {
     const timeoutS = Number(values['timeout-s'])
     const preds = all.map((q) => q.SQL)
-    const off = await official('gold', all, preds, timeoutS)
     const ours = await t2s(stack, 'bird-scale-dev', all, preds, timeoutS)
-    table.push(...compare(`1,534 gold as predictions (timeout ${timeoutS} s)`, all, off, ours))
+    for (const cpus of numCpus) {
+      const off = await official('gold', all, preds, timeoutS, cpus)
+      table.push(...compare(`1,534 gold as predictions, timeout ${timeoutS} s, official num_cpus ${cpus}`, all, off, ours))
+    }
     notes.push(`gold run, t2s statuses: ${JSON.stringify(ours.statuses)}`)
     const again = await t2s(stack, 'bird-scale-dev', all, preds, timeoutS)
-    notes.push(`t2s again, gold results cached: ${(again.ms / 1000).toFixed(2)} s (${(again.ms / off.ms).toFixed(2)}x the official scorer's first and only run); verdicts equal to the first: ${again.verdicts.every((v, i) => v === ours.verdicts[i])}`)
+    notes.push(`gold run, t2s first ${(ours.ms / 1000).toFixed(2)} s; again with gold results cached: ${(again.ms / 1000).toFixed(2)} s; verdicts equal to the first: ${again.verdicts.every((v, i) => v === ours.verdicts[i])}`)
   }
   if (runs.includes('hard')) {
     const timeoutS = Number(values['hard-timeout-s'])
-    const off = await official('hard', hardQuestions, hardPreds, timeoutS)
     const ours = await t2s(stack, 'bird-scale-hard', hardQuestions, hardPreds, timeoutS)
-    table.push(...compare(`hard cases (timeout ${timeoutS} s)`, hardQuestions, off, ours, hardKinds))
+    for (const cpus of numCpus) {
+      const off = await official('hard', hardQuestions, hardPreds, timeoutS, cpus)
+      table.push(...compare(`hard cases, timeout ${timeoutS} s, official num_cpus ${cpus}`, hardQuestions, off, ours, hardKinds))
+    }
     notes.push(`hard run, t2s statuses: ${JSON.stringify(ours.statuses)}`)
   }
 } finally {

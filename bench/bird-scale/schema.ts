@@ -51,9 +51,10 @@ export function ident (name: string): string {
 }
 
 /**
- * CREATE TABLE in the layout of the real BIRD files (one column a line, "not null primary key"
- * on single keys, key and reference clauses last). The real files' spacing varies by database
- * and is not reproduced, so prompt token counts over this DDL are close to, not equal to, BIRD's.
+ * CREATE TABLE in the layout of the real BIRD files: one column a line, names padded to one
+ * width, "not null primary key" on single keys, "null" on the others, key and reference clauses
+ * last. The real files' spacing varies by table and is not reproduced, so prompt token counts over
+ * this DDL are close to, not equal to, BIRD's (bench/README.md gives the difference for one database).
  */
 /** The table's single-column keys: its primary key when it has one column, and its UNIQUE columns. */
 export function singleKeys (t: Table): string[] {
@@ -61,9 +62,10 @@ export function singleKeys (t: Table): string[] {
 }
 
 export function createTable (t: Table): string {
+  const width = Math.max(...t.columns.map((c) => ident(c.name).length))
   const lines = t.columns.map((c) => {
     const single = t.primaryKey.length === 1 && t.primaryKey[0] === c.name
-    return `    ${ident(c.name)} ${c.type.toUpperCase()}${single ? ' not null\n        primary key' : t.unique.includes(c.name) ? ' not null unique' : ''}`
+    return `    ${ident(c.name).padEnd(width)} ${c.type.toUpperCase()}${single ? ' not null\n        primary key' : t.unique.includes(c.name) ? ' not null unique' : ' null'}`
   })
   if (t.primaryKey.length > 1) lines.push(`    primary key (${t.primaryKey.map(ident).join(', ')})`)
   for (const fk of t.foreignKeys) lines.push(`    foreign key (${ident(fk.column)}) references ${ident(fk.refTable)} (${ident(fk.refColumn)})`)
