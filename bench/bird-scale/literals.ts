@@ -126,6 +126,8 @@ export class FactFinder {
       }
       const ref = this.#ref(toks, i, aliases, inQuery)
       if (ref === null) continue
+      // Go on after the reference, so that T1.x is not read again as a bare x.
+      i = ref.next - 1
       let j = ref.next
       const op = toks[j]?.v.toLowerCase()
       if (op === undefined) continue
