@@ -3,7 +3,10 @@
  *
  * (a) the 714 bird-sample dev gold queries sent as predictions through the whole API
  *     (gateway → NATS → evaluator fan-out → sandbox → SQLite), cold gold cache, then the same
- *     request again (gold results cached), against one plain better-sqlite3 loop that does
+ *     request again (gold results cached), against the official BIRD scorer (evaluation_ex.py
+ *     of bird-bench/mini_dev, from ../shared/tools/bird-official-eval, run as its
+ *     run_evaluation.sh runs it, on a copy of the databases) with num_cpus 16 and 2, taking
+ *     turns with ours, ROUNDS times each (median), and one plain better-sqlite3 loop that does
  *     what the official scorer does per question: run prediction and gold, compare as sets;
  * (b) a served-model evaluation of the same 714 questions against the fake OpenAI server
  *     answering after 200 ms, at concurrency 8, 32 and 64: questions/s against the ideal
@@ -11,8 +14,9 @@
  *
  *   npx tsx bench/evaluator.ts [a|b|all]
  */
-import { readFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { spawnSync } from 'node:child_process'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
@@ -35,6 +39,33 @@ const devJson = join(data, 'bird-sample', 'dev.json')
 const dbRoot = join(data, 'bird-sample', 'dev_databases')
 const questions = JSON.parse(readFileSync(devJson, 'utf8')) as Array<{ db_id: string, SQL: string, question: string }>
 const SEP = '\t----- bird -----\t'
+const ROUNDS = Number(process.env.ROUNDS ?? 5)
+const OFFICIAL = join(data, '..', 'tools', 'bird-official-eval')
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+/**
+ * The official scorer's inputs in a private folder, with a copy of the databases (it opens
+ * them read-write); returns a function timing one run of it, process start to exit.
+ */
+function officialScorer (): { run: (cpus: number) => number, cleanup: () => void } | null {
+  if (!existsSync(join(OFFICIAL, 'evaluation_ex.py'))) return null
+  const dir = mkdtempSync(join(tmpdir(), 't2s-official-'))
+  cpSync(dbRoot, join(dir, 'db'), { recursive: true })
+  writeFileSync(join(dir, 'pred.json'), JSON.stringify(Object.fromEntries(questions.map((q, i) => [String(i), `${q.SQL}${SEP}${q.db_id}`]))))
+  writeFileSync(join(dir, 'gold.sql'), questions.map((q) => `${q.SQL.replace(/\s*\n\s*/g, ' ')}\t${q.db_id}`).join('\n') + '\n')
+  writeFileSync(join(dir, 'diff.jsonl'), questions.map((q) => JSON.stringify({ difficulty: (q as { difficulty?: string }).difficulty ?? 'simple' })).join('\n') + '\n')
+  const run = (cpus: number): number => {
+    const start = performance.now()
+    const r = spawnSync('python3', ['-u', join(OFFICIAL, 'evaluation_ex.py'), '--db_root_path', `${join(dir, 'db')}/`, '--predicted_sql_path', join(dir, 'pred.json'),
+      '--ground_truth_path', join(dir, 'gold.sql'), '--num_cpus', String(cpus), '--meta_time_out', '30', '--diff_json_path', join(dir, 'diff.jsonl'),
+      '--output_log_path', '/dev/null', '--sql_dialect', 'SQLite'], { env: { ...process.env, PYTHONPATH: join(OFFICIAL, 'shim') }, encoding: 'utf8' })
+    const ms = performance.now() - start
+    if (r.status !== 0 || !/100\.00/.test(r.stdout)) throw new Error(`official scorer: ${r.status} ${r.stdout} ${r.stderr}`)
+    return ms
+  }
+  return { run, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
 
 /** POST to the job's finished_at (the worker's clock, this machine's): the poll's own period adds nothing. */
 async function evaluate (stack: Stack, payload: object): Promise<{ ms: number, report: any }> {
@@ -75,6 +106,18 @@ async function benchA (): Promise<void> {
     plainLoop()
     const plain = Math.min(plainLoop(), plainLoop(), plainLoop())
     const cold = await evaluate(stack, { source: 'dev', predictions })
+    const official = officialScorer()
+    const ours: number[] = [cold.ms]
+    const theirs: Record<number, number[]> = { 16: [], 2: [] }
+    try {
+      // Taking turns, so a change of machine load touches both sides alike.
+      for (let i = 0; i < ROUNDS; i++) {
+        if (official !== null) for (const cpus of [16, 2]) theirs[cpus].push(official.run(cpus))
+        if (i > 0) ours.push((await evaluate(stack, { source: 'dev', predictions })).ms)
+      }
+    } finally {
+      official?.cleanup()
+    }
     const warm = await evaluate(stack, { source: 'dev', predictions })
     // Blank predictions run no SQL at all (gold cached): what the job pipeline costs alone.
     const blank = await evaluate(stack, { source: 'dev', predictions: Object.fromEntries(questions.map((_q, i) => [String(i), null])) })
@@ -87,6 +130,14 @@ async function benchA (): Promise<void> {
     console.log(`| API, second run (gold cached) | ${warm.ms.toFixed(0)} | ${(warm.ms / plain).toFixed(2)}x | ${warm.report.gold_cache_hits} |`)
     console.log(`| API, blank predictions (no SQL run: the job pipeline alone) | ${blank.ms.toFixed(0)} | ${(blank.ms / plain).toFixed(2)}x | ${blank.report.gold_cache_hits} |`)
     console.log(`second run ${(cold.ms / warm.ms).toFixed(2)}x faster than the first`)
+    if (official !== null) {
+      const o16 = median(theirs[16])
+      console.log(`\n(a') side by side, ${ROUNDS} rounds taking turns (ms; median, with every run)`)
+      console.log('| scorer | median ms | runs | vs official num_cpus 16 |')
+      console.log('|---|---|---|---|')
+      console.log(`| t2s API (first run cold, then gold cached) | ${median(ours).toFixed(0)} | ${ours.map((x) => x.toFixed(0)).join(', ')} | ${(median(ours) / o16).toFixed(2)}x |`)
+      for (const cpus of [16, 2]) console.log(`| official evaluation_ex.py, num_cpus ${cpus} | ${median(theirs[cpus]).toFixed(0)} | ${theirs[cpus].map((x) => x.toFixed(0)).join(', ')} | ${(median(theirs[cpus]) / o16).toFixed(2)}x |`)
+    }
   } finally {
     await stack.stop()
   }

@@ -9,7 +9,7 @@ import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 
 const data = sharedData()
 
-describe('POST /v1/sql/execute through the sandbox', { skip: data ? false : SKIP_NO_DATA, timeout: 120_000 }, () => {
+describe('POST /v1/sql/execute through the sandbox', { skip: data ? false : SKIP_NO_DATA, timeout: 300_000 }, () => {
   let stack: Stack
   const run = async (sql: string, extra: object = {}) => {
     const res = await stack.gateway.inject({ method: 'POST', url: '/v1/sql/execute', headers: AUTH, payload: { source: 'dev', db_id: 'world_1', sql, ...extra } })
@@ -84,5 +84,43 @@ describe('POST /v1/sql/execute through the sandbox', { skip: data ? false : SKIP
     assert.ok(r.status === 'timeout' || (r.status === 'ok' && r.truncated && r.rows.length === 500), `${r.status} ${r.rows.length}`)
     const sorted = await run('SELECT a.ID FROM city a, city b, city c ORDER BY a.Name, b.Name, c.Name', { max_rows: 500, timeout_ms: 3000 })
     assert.ok(sorted.status === 'timeout' || (sorted.truncated && sorted.rows.length === 500))
+  })
+  test('a result larger than one reply is cut to fit: 200 with truncated_reason max_bytes, never a 500', async () => {
+    // 40 rows of 100,000 characters: 4 MB of JSON against the test server's 1 MiB max_payload.
+    const r = await run("SELECT ID, printf('%.100000c', 'x') AS s FROM city ORDER BY ID LIMIT 40", { max_rows: 1000 })
+    assert.equal(r.status, 'ok')
+    assert.equal(r.truncated, true)
+    assert.equal(r.truncated_reason, 'max_bytes')
+    assert.ok(r.rows.length > 0 && r.rows.length < 40, `${r.rows.length} rows`)
+    assert.deepEqual(r.rows.map((row: unknown[]) => row[0]), Array.from({ length: r.rows.length }, (_v, i) => i + 1))
+    const rows = await run('SELECT ID FROM city ORDER BY ID', { max_rows: 3 })
+    assert.deepEqual([rows.truncated, rows.truncated_reason], [true, 'max_rows'])
+  })
+
+  test('fts3_tokenizer and other functions outside the allow-list are rejected', async () => {
+    for (const sql of ["SELECT fts3_tokenizer('simple')", 'SELECT sqlite_compileoption_get(0)']) {
+      const r = await run(sql)
+      assert.equal(r.status, 'rejected', JSON.stringify(r))
+      assert.deepEqual(r.rows, [])
+    }
+    assert.deepEqual((await run("SELECT upper('a'), abs(-1)")).rows, [['A', 1]])
+  })
+
+  test('timeout_ms is capped at 10 s; 8 parallel runaways leave SELECT 1 a clear answer, never a 504', async () => {
+    const res = await stack.gateway.inject({ method: 'POST', url: '/v1/sql/execute', headers: AUTH, payload: { source: 'dev', db_id: 'world_1', sql: 'SELECT 1', timeout_ms: 60_000 } })
+    assert.equal(res.statusCode, 400)
+    assert.match(res.json().detail, /timeout_ms/)
+    const post = async (sql: string, timeoutMs: number) => await stack.gateway.inject({ method: 'POST', url: '/v1/sql/execute', headers: AUTH, payload: { source: 'dev', db_id: 'world_1', sql, timeout_ms: timeoutMs } })
+    const runaways = Array.from({ length: 8 }, async () => await post('WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c', 10_000))
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    // The gateway gives SELECT 1 its timeout + 15 s; the service answers well before that.
+    const one = await post('SELECT 1', 1000)
+    assert.ok(one.statusCode === 200 || one.statusCode === 503, `${one.statusCode} ${one.body}`)
+    if (one.statusCode === 200) assert.deepEqual(one.json().rows, [[1]])
+    else assert.match(one.json().detail, /waited too long for a free SQL sandbox process; retry later/)
+    for (const r of await Promise.all(runaways)) {
+      assert.ok(r.statusCode === 200 || r.statusCode === 503, `${r.statusCode} ${r.body}`)
+      if (r.statusCode === 200) assert.equal(r.json().status, 'timeout')
+    }
   })
 })

@@ -11,7 +11,7 @@ export function sqlRoutes (app: FastifyInstance, bus: Bus): void {
       summary: 'Run one read-only query on a source database in the sandbox',
       description: 'The query runs in a separate process, read-only, killed at timeout_ms. Anything but a single read-only statement (writes, ATTACH, PRAGMA assignments, VACUUM INTO, stacked statements) is rejected before it runs. Query outcomes (error, timeout, rejected) are results, not HTTP errors.',
       body: ExecuteSqlBodySchema,
-      response: { 200: ok('The outcome', Type.Unsafe({ $ref: 'SqlResult#' })), ...problems(400, 404) }
+      response: { 200: ok('The outcome', Type.Unsafe({ $ref: 'SqlResult#' })), ...problems(400, 404, 503) }
     }
   }, async (request) => {
     const body = request.body as { timeout_ms: number }

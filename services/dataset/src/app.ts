@@ -38,6 +38,9 @@ const QuestionsPage = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 })
 })
 
+// A reply must fit the server's max_payload (1 MiB by default, 8 MiB as `npm start` runs it), headers and envelope included.
+const replyBudget = (nc: NatsConnection): number => Math.max(64 * 1024, (nc.info?.max_payload ?? 1024 * 1024) - 64 * 1024)
+
 /** Builds the dataset service: sources now; SFT datasets are jobs of this service. */
 export async function buildDatasetApp (deps: DatasetAppDeps) {
   const sources = new SourceRegistry(deps.db, deps.roots)
@@ -55,7 +58,7 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
     get_source: { input: ById, handler: ({ id }: { id: string }) => sources.get(id) },
     download_source: downloadEndpoint({ jobs: deps.jobs, sources, dataDir: deps.dataDir }),
     resolve_source: { input: ById, handler: ({ id }: { id: string }) => sources.resolve(id) },
-    execute_sql: { input: ExecuteSqlBodySchema, handler: async (b: ExecuteSqlBody) => await executeSql(sources, deps.sandbox, b) },
+    execute_sql: { input: ExecuteSqlBodySchema, handler: async (b: ExecuteSqlBody) => await executeSql(sources, deps.sandbox, b, replyBudget(deps.nc)) },
     ...datasetEndpoints(records, SftDatasetBodySchema, async (b: SftDatasetBody) => await datasets.create(b)),
     list_questions: {
       input: QuestionsPage,

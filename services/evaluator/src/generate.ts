@@ -11,6 +11,8 @@ export interface AskOptions {
   samples: number
   timeoutMs: number
   signal?: AbortSignal
+  /** The job asking: model slots are shared by turns between jobs. */
+  party?: string
 }
 
 export interface Candidate {
@@ -34,7 +36,8 @@ export async function ask (client: LlmClient, messages: LlmMessage[], opts: AskO
     maxTokens: opts.maxTokens,
     n: opts.samples > 1 ? opts.samples : undefined,
     timeoutMs: opts.timeoutMs,
-    signal: opts.signal
+    signal: opts.signal,
+    party: opts.party
   })
   const candidates = r.choices.map((c) => ({ answer: c.text, ...extractSql(c.text, opts.extraction) }))
   const tokens = r.usage === null ? null : { prompt: r.usage.prompt_tokens, completion: r.usage.completion_tokens }

@@ -102,7 +102,8 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
         maxTokens: o.max_tokens,
         samples: o.samples,
         timeoutMs: o.request_timeout_s * 1000,
-        signal: ctx.signal
+        signal: ctx.signal,
+        party: ctx.job.id
       })
     } catch (err) {
       if (ctx.signal.aborted || !(err instanceof LlmError)) throw err
@@ -112,7 +113,7 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
     if (answered.candidates.length > 1) {
       const ballots = await Promise.all(answered.candidates.map(async (c) => {
         if (c.sql === null || c.sql.trim() === '') return { executable: false, rows: [] }
-        const r = await deps.sandbox.execute(dbPath, c.sql, { timeoutMs: o.timeout_s * 1000, maxRows: deps.maxRows })
+        const r = await deps.sandbox.execute(dbPath, c.sql, { timeoutMs: o.timeout_s * 1000, maxRows: deps.maxRows, signal: ctx.signal, group: ctx.job.id })
         return { executable: r.status === 'ok' && !r.truncated, rows: r.rows }
       }))
       chosen = Math.max(0, majorityVote(ballots))
@@ -150,7 +151,9 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
       goldSql: q.sql,
       predSql: got.sql,
       timeoutMs: ec.options.timeout_s * 1000,
-      maxRows: deps.maxRows
+      maxRows: deps.maxRows,
+      signal: ctx.signal,
+      group: ctx.job.id
     })
     void metric(ctx, evalId)
     return {

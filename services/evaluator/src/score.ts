@@ -15,6 +15,10 @@ export interface ScoreInput {
   /** For prediction and gold together, as the official scorer's meta_time_out. */
   timeoutMs: number
   maxRows: number
+  /** The job's signal: a cancel drops its queries from the sandbox queue or kills them. */
+  signal?: AbortSignal
+  /** Fair-share key in the sandbox queue (the job id). */
+  group?: string
 }
 
 export interface Scored {
@@ -48,7 +52,7 @@ export class Scorer {
 
     if (input.predSql === null || input.predSql.trim() === '') return { ...base, status: 'no_sql', error: 'no SQL' }
     const remaining = Math.max(1, input.timeoutMs - gold.elapsedMs)
-    const pred = await this.sandbox.execute(input.dbPath, input.predSql, { timeoutMs: remaining, maxRows: input.maxRows })
+    const pred = await this.sandbox.execute(input.dbPath, input.predSql, { timeoutMs: remaining, maxRows: input.maxRows, signal: input.signal, group: input.group })
     throwIfUnavailable(pred)
     if (pred.status === 'rejected') return { ...base, status: 'rejected', error: pred.error ?? 'rejected' }
     if (pred.status === 'timeout') return { ...base, status: 'pred_timeout', error: 'the prediction exceeded the time limit (with the gold query)' }
@@ -68,7 +72,7 @@ export class Scorer {
     if (running !== undefined) return { gold: await running, cached: true }
     const run = (async () => {
       this.goldExecutions++
-      const r = await this.sandbox.execute(input.dbPath, input.goldSql, { timeoutMs: input.timeoutMs, maxRows: input.maxRows })
+      const r = await this.sandbox.execute(input.dbPath, input.goldSql, { timeoutMs: input.timeoutMs, maxRows: input.maxRows, signal: input.signal, group: input.group })
       this.cache.put(input.dbSha, input.goldSql, r, input.timeoutMs)
       return { status: r.status, error: r.error ?? null, rows: r.rows, truncated: r.truncated, elapsedMs: r.elapsed_ms }
     })()

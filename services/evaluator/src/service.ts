@@ -147,7 +147,7 @@ export class EvaluationService {
     const c = answered.candidates[0]
     let result: GenerateSqlResult['result'] = null
     if (c.sql !== null && c.sql.trim() !== '') {
-      const r = await this.deps.sandbox.execute(dbPath, c.sql, { timeoutMs: body.timeout_s * 1000, maxRows: GENERATE_ROWS })
+      const r = await this.deps.sandbox.execute(dbPath, c.sql, { timeoutMs: body.timeout_s * 1000, maxRows: GENERATE_ROWS, interactive: true })
       result = { status: r.status, columns: r.columns, rows: r.rows.map((row) => row.map(jsonValue)), truncated: r.truncated, error: r.error ?? null, elapsed_ms: r.elapsed_ms }
     }
     return { model: body.model, answer: c.answer, sql: c.sql, extraction: c.how, result, latency_ms: answered.latencyMs, tokens: answered.tokens }

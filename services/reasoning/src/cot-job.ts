@@ -151,7 +151,7 @@ async function runItem (ctx: JobContext, item: Item<CotItemData>, deps: CotJobDe
   const p = params(ctx.job)
   const q = item.data
   const dbPath = databaseFile(env.src.databases_path, q.db_id)
-  const run = async (sql: string) => throwIfUnavailable(await deps.sandbox.execute(dbPath, sql, { timeoutMs: deps.sqlTimeoutMs, maxRows: deps.maxRows }))
+  const run = async (sql: string) => throwIfUnavailable(await deps.sandbox.execute(dbPath, sql, { timeoutMs: deps.sqlTimeoutMs, maxRows: deps.maxRows, signal: ctx.signal, group: ctx.job.id }))
   const aborted = () => { if (ctx.signal.aborted) throw new Error(`item ${item.key} aborted (${String(ctx.signal.reason)})`) }
   let cacheHits = 0
   const drop = (v: Verdict & { ok: false }, answer: string | null, attempts: number): CotItemResult =>

@@ -20,7 +20,7 @@ const ReasoningEnv = envSchema({
 
 await runService('reasoning', ReasoningEnv, async ({ config, log, nc, jobs, dataDir, stateDbPath }) => {
   const db = openReasoningDb(stateDbPath)
-  const sandbox = await startSandbox(config, log)
+  const sandbox = await startSandbox(config, log, { interactive: false })
   const teacher = config.TEACHER_BASE_URL
     ? createLlmClient({
       name: 'teacher',

@@ -84,7 +84,7 @@ export class Teacher {
     const started = Date.now()
     const now = () => new Date().toISOString()
     try {
-      const r = await this.client.chat({ messages: req.messages, model: req.model, temperature: req.temperature, maxTokens: req.maxTokens, signal: site.signal })
+      const r = await this.client.chat({ messages: req.messages, model: req.model, temperature: req.temperature, maxTokens: req.maxTokens, signal: site.signal, party: site.jobId })
       const prompt = r.usage?.prompt_tokens ?? 0
       const completion = r.usage?.completion_tokens ?? 0
       this.db.transaction(() => {

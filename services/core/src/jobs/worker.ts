@@ -5,7 +5,7 @@ import { itemSubject, jobSubject, WORK_STREAM } from '../contracts/subjects.js'
 import { JobFailure } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { StateDb } from '../state-db.js'
-import { Semaphore, sleep } from '../util/semaphore.js'
+import { FairSemaphore, Semaphore, sleep } from '../util/semaphore.js'
 import { shutdownGraceMs } from '../service-main.js'
 import { isFanOut, type FanOutJobKind, type Item, type JobContext, type JobKind } from './kinds.js'
 import { DEFAULT_TUNING, ensureServiceConsumers, type ConsumerTuning } from './setup.js'
@@ -21,14 +21,28 @@ export interface WorkerOptions {
   tuning?: Partial<ConsumerTuning>
   /** Jobs (start/finish messages) handled at once by this process. */
   jobConcurrency?: number
-  /** Items handled at once by this process, across jobs. */
+  /** Items handled at once by this process, across jobs (granted to jobs by turns). */
   itemConcurrency?: number
 }
 
-type Message = { type: 'start' | 'finish', job_id: string } | { type: 'item', job_id: string, key: string, data: unknown }
+type Message =
+  | { type: 'start' | 'finish', job_id: string }
+  | { type: 'items', job_id: string, items: Item[] }
+  // One item per message, as published before items were batched; still read after an upgrade.
+  | { type: 'item', job_id: string, key: string, data: unknown }
 
 const PROGRESS_EVERY_MS = 300
 const JOB_CACHE_MS = 2000
+/**
+ * Items per work message: one publish, one ack and one progress check per batch instead of
+ * per question. Small enough that replicas still share a job and a redelivery repeats little.
+ */
+export const ITEM_BATCH = 32
+/**
+ * Item messages held at once by one process. Generous on purpose: a job's later batches
+ * wait in this process's fair scheduler, not in the stream ahead of another job's batches.
+ */
+const ITEM_MESSAGES_HELD = 128
 
 /**
  * Runs a service's job kinds: pulls its job and item messages from durable consumers,
@@ -41,6 +55,7 @@ export class JobWorker {
   private readonly tuning: ConsumerTuning
   private readonly running = new Map<string, Set<AbortController>>()
   private readonly jobSems = new Map<string, Semaphore>()
+  private readonly itemSlots: FairSemaphore
   private readonly lastProgress = new Map<string, number>()
   private readonly inFlight = new Set<Promise<void>>()
   private stopping = false
@@ -56,6 +71,7 @@ export class JobWorker {
     this.tuning = { ...DEFAULT_TUNING, ...opts.tuning }
     for (const k of opts.kinds) this.kinds.set(k.kind, k)
     this.sql = this.prepare()
+    this.itemSlots = new FairSemaphore(opts.itemConcurrency ?? 32)
   }
 
   private prepare () {
@@ -89,7 +105,7 @@ export class JobWorker {
     const names = await ensureServiceConsumers(jsm, this.opts.service, this.tuning)
     await this.watchCancellations()
     void this.consumeLoop(names.jobs, this.opts.jobConcurrency ?? 2)
-    void this.consumeLoop(names.items, this.opts.itemConcurrency ?? 32)
+    void this.consumeLoop(names.items, Math.min(ITEM_MESSAGES_HELD, this.tuning.maxAckPending))
   }
 
   /** Stops pulling, aborts in-flight work and hands its messages back for redelivery. */
@@ -146,7 +162,8 @@ export class JobWorker {
     const heartbeat = setInterval(() => m.working(), Math.max(1000, this.tuning.ackWaitS * 1000 / 3))
     try {
       const msg = m.json<Message>()
-      if (msg.type === 'item') await this.onItem(m, msg)
+      if (msg.type === 'items') await this.onItems(m, msg)
+      else if (msg.type === 'item') await this.onItems(m, { job_id: msg.job_id, items: [{ key: msg.key, data: msg.data }] })
       else await this.onJobMessage(m, msg)
     } catch (err) {
       this.opts.log.error({ err }, 'job message failed')
@@ -253,10 +270,14 @@ export class JobWorker {
     this.sql.savePlan.run(jobId, items.length, new Date().toISOString())
     await store.setProgress(jobId, { total: items.length, done: this.doneItems(jobId) })
     const subject = itemSubject(this.opts.service)
-    const window = new Semaphore(256)
-    await Promise.all(items.map(async (item) => await window.run(async () => {
+    const window = new Semaphore(64)
+    const batches: Item[][] = []
+    for (let i = 0; i < items.length; i += ITEM_BATCH) batches.push(items.slice(i, i + ITEM_BATCH))
+    // A batch's id is its first key: the plan is deterministic, so a republish dedupes. The
+    // 'b:' keeps it apart from the ids of one-item messages an older version may have published.
+    await Promise.all(batches.map(async (batch) => await window.run(async () => {
       if (ctx.signal.aborted) return
-      await this.js.publish(subject, JSON.stringify({ type: 'item', job_id: jobId, key: item.key, data: item.data }), { msgID: `${jobId}:${item.key}` })
+      await this.js.publish(subject, JSON.stringify({ type: 'items', job_id: jobId, items: batch }), { msgID: `${jobId}:b:${batch[0].key}` })
     })))
     if (ctx.signal.aborted) throw new Error('aborted while publishing items')
     this.sql.published.run(jobId)
@@ -283,48 +304,73 @@ export class JobWorker {
     }
   }
 
-  private async onItem (m: JsMsg, msg: { job_id: string, key: string, data: unknown }): Promise<void> {
+  /**
+   * Runs one message's items, each in its own turn of the process's fair scheduler, commits
+   * each result (with its unique key) as it lands, then acks once. An item that must be
+   * retried naks the whole message after its siblings are committed; the redelivery skips them.
+   * Once the job is cancelled nothing more starts and nothing more is committed.
+   */
+  private async onItems (m: JsMsg, msg: { job_id: string, items: Item[] }): Promise<void> {
     const job = await this.job(msg.job_id)
     if (!job || TERMINAL_STATUSES.includes(job.status)) { m.ack(); return }
     const kind = this.kinds.get(job.kind)
     if (!kind || !isFanOut(kind)) { m.term(); return }
-    const item: Item = { key: msg.key, data: msg.data }
-    const committed = this.sql.committed.get(job.id, item.key)
-    if (!committed) {
-      const sem = this.jobSemaphore(job, kind)
-      const controller = this.track(job.id)
-      try {
-        const release = await sem.acquire()
-        let result
-        try {
-          if (controller.signal.aborted) throw new Error('aborted')
-          result = await kind.runItem(this.context(job, m.info.deliveryCount, controller), item)
-        } catch (err) {
-          if (controller.signal.aborted) {
-            if (controller.signal.reason === 'shutdown') m.nak()
-            else m.ack()
-            return
-          }
-          if (m.info.deliveryCount < this.tuning.maxDeliver) {
-            this.opts.log.warn({ err, job: job.id, item: item.key }, 'item failed; will retry')
-            m.nak(Math.min(30_000, 500 * 2 ** m.info.deliveryCount))
-            return
-          }
-          this.opts.log.error({ err, job: job.id, item: item.key }, 'item failed on every delivery')
-          result = kind.failedItem(item, err instanceof Error ? err.message : String(err))
-        } finally {
-          release()
-        }
-        this.commit(kind, job, item, result, m.info.deliveryCount)
-      } finally {
-        this.untrack(job.id, controller)
+    const pending = msg.items.filter((item) => !this.sql.committed.get(job.id, item.key))
+    const controller = this.track(job.id)
+    let retry = false
+    try {
+      if (pending.length > 0) {
+        const sem = this.jobSemaphore(job, kind)
+        const ctx = this.context(job, m.info.deliveryCount, controller)
+        const outcomes = await Promise.all(pending.map(async (item) => await this.runOne(kind, ctx, item, sem, m.info.deliveryCount)))
+        retry = outcomes.includes('retry')
       }
+    } finally {
+      this.untrack(job.id, controller)
+    }
+    if (controller.signal.aborted) {
+      if (controller.signal.reason === 'shutdown') m.nak()
+      else m.ack()
+      return
     }
     const done = this.doneItems(job.id)
     const plan = this.plannedTotal(job.id)
     await this.reportItemProgress(job.id, done, plan?.total)
+    if (retry) {
+      m.nak(Math.min(30_000, 500 * 2 ** m.info.deliveryCount))
+      return
+    }
     await this.maybeFinish(job.id, done, plan)
     m.ack()
+  }
+
+  /** One item: committed, to be retried with its message, or dropped because the job stopped. */
+  private async runOne (kind: FanOutJobKind, ctx: JobContext, item: Item, jobSem: Semaphore, deliveries: number): Promise<'done' | 'retry' | 'aborted'> {
+    const { signal } = ctx
+    let releaseSlot: (() => void) | undefined
+    let releaseJob: (() => void) | undefined
+    let result
+    try {
+      releaseJob = await jobSem.acquire(signal)
+      releaseSlot = await this.itemSlots.acquire(ctx.job.id, signal)
+      if (signal.aborted) return 'aborted'
+      result = await kind.runItem(ctx, item)
+    } catch (err) {
+      if (signal.aborted) return 'aborted'
+      if (deliveries < this.tuning.maxDeliver) {
+        this.opts.log.warn({ err, job: ctx.job.id, item: item.key }, 'item failed; will retry')
+        return 'retry'
+      }
+      this.opts.log.error({ err, job: ctx.job.id, item: item.key }, 'item failed on every delivery')
+      result = kind.failedItem(item, err instanceof Error ? err.message : String(err))
+    } finally {
+      releaseSlot?.()
+      releaseJob?.()
+    }
+    // Checked just before the synchronous commit: a cancelled job gets no more results.
+    if (signal.aborted) return 'aborted'
+    this.commit(kind, ctx.job, item, result, deliveries)
+    return 'done'
   }
 
   private commit (kind: FanOutJobKind, job: JobRecord, item: Item, result: unknown, deliveries: number): void {

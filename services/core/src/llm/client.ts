@@ -15,7 +15,7 @@ import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatComple
 import { DEFAULT_RETRY_POLICY, retryAfterMs, retryDelayMs, sleep, type RetryPolicy } from './backoff.js'
 import { attemptSignal } from './deadline.js'
 import { classify, isRetryableKind, LlmError, type Classified } from './errors.js'
-import { Semaphore } from '../util/semaphore.js'
+import { FairSemaphore } from '../util/semaphore.js'
 
 export type LlmMessage = ChatCompletionMessageParam
 
@@ -50,6 +50,8 @@ export interface ChatRequest {
   maxTokens?: number
   n?: number
   signal?: AbortSignal
+  /** Fair-share key (a job id): requests of different parties waiting for a slot take turns. */
+  party?: string
   /** per-request override of the client's timeoutMs */
   timeoutMs?: number
   /** vLLM-only body fields (seed, top_k, structured_outputs, chat_template_kwargs, …), merged into the request body */
@@ -106,7 +108,7 @@ export function createLlmClient (options: LlmClientOptions): LlmClient {
   if (!/^https?:\/\/.+\/v1$/.test(baseUrl)) throw new TypeError(`${name}: baseUrl must be an http(s) URL ending in /v1, got ${baseUrl}`)
   const timeoutMs = options.timeoutMs ?? 120_000
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retries }
-  const semaphore = new Semaphore(options.concurrency ?? 16)
+  const semaphore = new FairSemaphore(options.concurrency ?? 16)
   const redact = makeRedactor(options.apiKey)
   const baseFetch = options.fetch ?? globalThis.fetch
   // The SDK keeps an error body only when it is `{ error: {…} }`; vLLM's older flat form and its
@@ -175,7 +177,7 @@ export function createLlmClient (options: LlmClientOptions): LlmClient {
     const queuedAt = Date.now()
     let release: () => void
     try {
-      release = await semaphore.acquire(req.signal)
+      release = await semaphore.acquire(req.party ?? '', req.signal)
     } catch {
       throw toError({ kind: 'aborted', detail: 'aborted by the caller while queued' }, 0)
     }

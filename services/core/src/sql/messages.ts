@@ -9,12 +9,14 @@ export const START_FAILED = 'SQL sandbox processes fail to start'
 export const CRASHED = 'the SQL sandbox process running the query crashed'
 export const OUT_OF_MEMORY = 'the query exceeded the SQL sandbox memory limit'
 export const TIMED_OUT = 'the query exceeded its time limit'
+export const CANCELLED = 'the query was cancelled: its caller has gone'
+export const NOT_ALLOWED_FUNCTION = 'is not an allowed SQL function'
 
 /**
  * Errors meaning the sandbox could not run the query at all (closed, overloaded, not
  * starting): a caller retries its work item rather than judge the query on them.
  */
-export const SANDBOX_UNAVAILABLE: ReadonlySet<string> = new Set([SANDBOX_CLOSED, QUEUE_FULL, QUEUE_WAIT, START_FAILED])
+export const SANDBOX_UNAVAILABLE: ReadonlySet<string> = new Set([SANDBOX_CLOSED, QUEUE_FULL, QUEUE_WAIT, START_FAILED, CANCELLED])
 
 /**
  * Errors of the sandbox itself rather than verdicts on the query: a result carrying one

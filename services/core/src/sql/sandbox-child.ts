@@ -7,8 +7,8 @@ import { statSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { prepareLikePython } from './dqs.js'
-import { ONLY_QUERIES, refusal } from './guard.js'
-import { DB_NOT_FOUND, NO_STATEMENT } from './messages.js'
+import { denyFunctions, ONLY_QUERIES, refusal } from './guard.js'
+import { DB_NOT_FOUND, NOT_ALLOWED_FUNCTION, NO_STATEMENT } from './messages.js'
 import type { ChildMessage, QueryRequest, WireResult } from './protocol.js'
 import { encodeValue, type Special, type WireValue } from './wire.js'
 
@@ -39,6 +39,7 @@ function open (file: string): Database.Database | undefined {
   cached?.db.close()
   const db = new Database(file, { readonly: true, fileMustExist: true })
   db.pragma('query_only = ON')
+  denyFunctions(db)
   connections.set(file, { db, identity })
   if (connections.size > MAX_CONNECTIONS) {
     const [oldest, conn] = connections.entries().next().value!
@@ -89,23 +90,26 @@ function run (req: QueryRequest): WireResult {
     const rows: WireValue[][] = []
     const special: Special[] = []
     let bytes = 0
-    let truncated = false
+    let reason: WireResult['truncated_reason']
     for (const raw of stmt.iterate() as IterableIterator<unknown[]>) {
       if (rows.length >= req.maxRows) {
-        truncated = true
+        reason = 'max_rows'
         break
       }
       for (const v of raw) bytes += sizeOf(v)
       if (bytes > req.maxBytes) {
-        truncated = true
+        reason = 'max_bytes'
         break
       }
       const r = rows.length
       rows.push(raw.map((v, c) => encodeValue(v, r, c, special)))
     }
-    return { status: 'ok', columns, rows, special, truncated }
+    return { status: 'ok', columns, rows, special, truncated: reason !== undefined, ...(reason === undefined ? {} : { truncated_reason: reason }) }
   } catch (err) {
-    return failure('error', (err as Error).message)
+    const message = (err as Error).message
+    // A function outside the allow-list is a refusal of the query, not a failure of it.
+    if (message.includes(NOT_ALLOWED_FUNCTION)) return failure('rejected', message)
+    return failure('error', message)
   }
 }
 

@@ -13,8 +13,9 @@ import { availableParallelism, setPriority } from 'node:os'
 import { resolve as resolvePath } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { FairQueue } from './fair-queue.js'
 import {
-  CRASHED, OUT_OF_MEMORY, QUEUE_FULL, QUEUE_WAIT, SANDBOX_CLOSED, START_FAILED, TIMED_OUT
+  CANCELLED, CRASHED, OUT_OF_MEMORY, QUEUE_FULL, QUEUE_WAIT, SANDBOX_CLOSED, START_FAILED, TIMED_OUT
 } from './messages.js'
 import type { ChildMessage, QueryRequest } from './protocol.js'
 import type { ExecOptions, ExecResult, ExecStatus } from './types.js'
@@ -51,6 +52,11 @@ export interface SandboxOptions {
    * no measurable throughput (bench/README.md). 0 turns it off.
    */
   niceness?: number
+  /**
+   * Processes beyond `size` that only interactive queries may use (default 0), so batch
+   * work (evaluations, gold screens) can never take every process from an HTTP caller.
+   */
+  interactiveReserve?: number
 }
 
 export interface SandboxStats {
@@ -68,6 +74,11 @@ export interface SandboxStats {
 interface Job {
   request: QueryRequest
   timeoutMs: number
+  queueWaitMs: number
+  interactive: boolean
+  group: string
+  signal?: AbortSignal
+  onAbort?: () => void
   resolve: (result: ExecResult) => void
   enqueuedAt: number
   startedAt: number
@@ -121,6 +132,7 @@ function answer (job: Job, result: ExecResult): void {
   clearTimeout(job.timer)
   clearTimeout(job.queueTimer)
   if (job.answered) return
+  if (job.onAbort !== undefined) job.signal?.removeEventListener('abort', job.onAbort)
   job.answered = true
   job.resolve(result)
 }
@@ -131,6 +143,7 @@ function since (start: number): number {
 
 export class SqlSandbox {
   private readonly size: number
+  private readonly reserve: number
   private readonly execArgv: string[]
   private readonly log?: SandboxLogger
   private readonly maxBytes: number
@@ -140,7 +153,7 @@ export class SqlSandbox {
   private readonly niceness: number
   private readonly workers = new Set<Worker>()
   private readonly dying = new Set<Worker>()
-  private queue: Job[] = []
+  private readonly queue = new FairQueue<Job>()
   private waiters: Array<() => void> = []
   private seq = 0
   private restarts = 0
@@ -156,6 +169,8 @@ export class SqlSandbox {
 
   constructor (opts: SandboxOptions = {}) {
     this.size = positiveInt(opts.size ?? availableParallelism(), 'size')
+    this.reserve = opts.interactiveReserve ?? 0
+    if (!Number.isSafeInteger(this.reserve) || this.reserve < 0) throw new RangeError('interactiveReserve must be a non-negative integer')
     const memoryMb = positiveInt(opts.memoryMb ?? 512, 'memoryMb')
     this.execArgv = [...(fromSource ? ['--import', tsxLoader()] : []), `--max-old-space-size=${memoryMb}`]
     this.log = opts.log
@@ -166,7 +181,7 @@ export class SqlSandbox {
     this.niceness = opts.niceness ?? 10
     if (!Number.isInteger(this.niceness) || this.niceness < 0 || this.niceness > 19) throw new RangeError('niceness must be an integer in [0, 19]')
     process.on('exit', this.killAll)
-    for (let i = 0; i < this.size; i++) this.spawn()
+    for (let i = 0; i < this.size + this.reserve; i++) this.spawn()
     if (process.platform === 'linux') {
       this.rssTimer = setInterval(() => this.checkRss(), RSS_CHECK_MS)
       this.rssTimer.unref()
@@ -176,7 +191,7 @@ export class SqlSandbox {
   /** Resolves once every child of the pool has started; rejects if they keep failing to. */
   async ready (): Promise<void> {
     while (!this.closed) {
-      if ([...this.workers].every((w) => w.ready) && this.workers.size === this.size && this.toSpawn === 0) return
+      if ([...this.workers].every((w) => w.ready) && this.workers.size === this.size + this.reserve && this.toSpawn === 0) return
       if (this.broken()) throw new Error(START_FAILED)
       await new Promise<void>((resolve) => this.waiters.push(resolve))
     }
@@ -192,15 +207,56 @@ export class SqlSandbox {
     const maxRows = opts.maxRows ?? DEFAULT_MAX_ROWS
     if (!Number.isSafeInteger(maxRows) || maxRows < 0) throw new RangeError('maxRows must be a non-negative integer')
     if (typeof dbPath !== 'string' || typeof sql !== 'string') throw new TypeError('dbPath and sql must be strings')
+    const queueWaitMs = opts.queueWaitMs === undefined ? this.queueWaitMs : timerMs(opts.queueWaitMs, 'queueWaitMs')
     if (this.closed) return Promise.resolve(failure('error', SANDBOX_CLOSED))
+    if (opts.signal?.aborted === true) return Promise.resolve(failure('error', CANCELLED))
     if (this.waiting() >= this.maxQueue) return Promise.resolve(failure('error', QUEUE_FULL))
     if (this.broken()) return Promise.resolve(failure('error', START_FAILED))
     return new Promise((resolve) => {
       const request = { id: ++this.seq, dbPath: resolvePath(dbPath), sql, maxRows, maxBytes: this.maxBytes }
-      const job: Job = { request, timeoutMs, resolve, enqueuedAt: performance.now(), startedAt: 0, answered: false }
+      const job: Job = {
+        request,
+        timeoutMs,
+        queueWaitMs,
+        interactive: opts.interactive === true,
+        group: opts.group ?? '',
+        signal: opts.signal,
+        resolve,
+        enqueuedAt: performance.now(),
+        startedAt: 0,
+        answered: false
+      }
+      if (opts.signal !== undefined) {
+        job.onAbort = () => this.cancel(job)
+        opts.signal.addEventListener('abort', job.onAbort, { once: true })
+      }
       this.enqueue(job, false)
       this.pump()
     })
+  }
+
+  /**
+   * The caller has gone: a waiting query leaves the queue; a running or parked one has its
+   * process killed (the only way to stop SQLite mid-query) and replaced.
+   */
+  private cancel (job: Job): void {
+    if (job.answered) return
+    if (this.queue.remove(job)) {
+      answer(job, failure('error', CANCELLED, since(job.enqueuedAt)))
+      return
+    }
+    for (const worker of this.workers) {
+      if (worker.job === job) {
+        this.settle(worker, failure('error', CANCELLED, since(job.startedAt)))
+        this.replace(worker)
+        return
+      }
+      if (worker.next === job) {
+        answer(job, failure('error', CANCELLED, since(job.enqueuedAt)))
+        this.replace(worker)
+        return
+      }
+    }
   }
 
   stats (): SandboxStats {
@@ -216,8 +272,7 @@ export class SqlSandbox {
     clearInterval(this.rssTimer)
     clearTimeout(this.spawnTimer)
     this.toSpawn = 0
-    const pending = [...this.queue]
-    this.queue = []
+    const pending = this.queue.drain()
     for (const w of [...this.workers]) {
       if (w.job !== undefined) this.settle(w, failure('error', SANDBOX_CLOSED))
       const parked = this.retire(w)
@@ -313,8 +368,7 @@ export class SqlSandbox {
       setTimeout(() => { if (!this.closed) this.spawn() }, Math.min(5000, 100 * 2 ** this.startFailures))
     }
     if (this.broken()) {
-      for (const job of this.queue) answer(job, failure('error', START_FAILED))
-      this.queue = []
+      for (const job of this.queue.drain()) answer(job, failure('error', START_FAILED))
     }
     this.notify()
     this.pump()
@@ -333,17 +387,32 @@ export class SqlSandbox {
     // still runs when its turn comes (it cannot be taken back), and its result is dropped.
     clearTimeout(job.queueTimer)
     job.queueTimer = setTimeout(() => {
-      this.queue = this.queue.filter((j) => j !== job)
+      this.queue.remove(job)
       answer(job, failure('error', QUEUE_WAIT, since(job.enqueuedAt)))
-    }, this.queueWaitMs)
-    if (front) this.queue.unshift(job)
-    else this.queue.push(job)
+    }, job.queueWaitMs)
+    this.queue.push(job, front)
+  }
+
+  /** Whether a worker holds batch work (running or parked). */
+  private holdsBatch (w: Worker): boolean {
+    return (w.job !== undefined && !w.job.interactive) || (w.next !== undefined && !w.next.interactive)
+  }
+
+  /** Batch work may go to `w` unless that would leave fewer than `reserve` processes to interactive callers. */
+  private batchAllowed (w: Worker): boolean {
+    if (this.reserve === 0 || this.holdsBatch(w)) return true
+    let batch = 0
+    for (const other of this.workers) if (this.holdsBatch(other)) batch++
+    return batch < this.size
   }
 
   private pump (): void {
     for (const worker of this.workers) {
       if (this.queue.length === 0) return
-      if (worker.ready && worker.job === undefined) this.send(worker, this.queue.shift()!, false)
+      if (worker.ready && worker.job === undefined) {
+        const job = this.queue.shift(this.batchAllowed(worker))
+        if (job !== undefined) this.send(worker, job, false)
+      }
     }
     // While a child is starting, waiting for it beats queueing behind a running query.
     if (this.toSpawn > 0 || [...this.workers].some((w) => !w.ready)) return
@@ -351,7 +420,8 @@ export class SqlSandbox {
     for (const worker of this.workers) {
       if (this.queue.length === 0) return
       if (worker.ready && worker.job !== undefined && worker.next === undefined && now - worker.job.startedAt < PIPELINE_AGE_MS) {
-        this.send(worker, this.queue.shift()!, true)
+        const job = this.queue.shift(this.batchAllowed(worker))
+        if (job !== undefined) this.send(worker, job, true)
       }
     }
   }

@@ -13,6 +13,8 @@ export interface ExecResult {
   rows: SqlValue[][]
   /** More rows existed than were returned (row cap or result-size cap reached). */
   truncated: boolean
+  /** Which cap cut the result, when `truncated`: the row count or the result's size. */
+  truncated_reason?: 'max_rows' | 'max_bytes'
   error?: string
   elapsed_ms: number
 }
@@ -21,4 +23,15 @@ export interface ExecOptions {
   /** Deadline counted from the moment a sandbox process starts the query (queue time excluded). */
   timeoutMs?: number
   maxRows?: number
+  /** Aborting it drops the query: out of the queue, or its process killed and replaced (answered CANCELLED). */
+  signal?: AbortSignal
+  /**
+   * Batch work's fair-share key (a job id): queued batch queries of different groups take
+   * turns for free processes. Default: one shared group.
+   */
+  group?: string
+  /** A caller waiting on an HTTP request: served before any batch query, and may use the reserved processes. */
+  interactive?: boolean
+  /** How long this query may wait for a process (default: the pool's queueWaitMs), e.g. its caller's deadline. */
+  queueWaitMs?: number
 }

@@ -70,3 +70,76 @@ export const sleep = async (ms: number, signal?: AbortSignal) => await new Promi
   const t = setTimeout(resolve, ms)
   signal?.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
 })
+
+/**
+ * A counting semaphore shared by several parties (jobs): waiters are granted slots by
+ * turns between parties, so a party with one waiter is never queued behind another's hundreds.
+ */
+export class FairSemaphore {
+  private active = 0
+  // Insertion order is the turn order: a party that was granted moves to the back.
+  private readonly waiters = new Map<string, Array<() => void>>()
+
+  constructor (readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${limit}`)
+  }
+
+  get inUse (): number { return this.active }
+  /** callers waiting for a slot, all parties together */
+  get queued (): number {
+    let n = 0
+    for (const list of this.waiters.values()) n += list.length
+    return n
+  }
+
+  /** Resolves with an idempotent release function; rejects with the signal's reason if it aborts first. */
+  acquire (party: string, signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
+    if (this.active < this.limit && this.waiters.size === 0) {
+      this.active++
+      return Promise.resolve(this.releaser())
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve(this.releaser())
+      }
+      const onAbort = (): void => {
+        const list = this.waiters.get(party)
+        const i = list?.indexOf(grant) ?? -1
+        if (i >= 0) list!.splice(i, 1)
+        if (list?.length === 0) this.waiters.delete(party)
+        reject(signal?.reason)
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      let list = this.waiters.get(party)
+      if (list === undefined) this.waiters.set(party, list = [])
+      list.push(grant)
+      if (this.active < this.limit) this.grantNext()
+    })
+  }
+
+  private grantNext (): boolean {
+    for (const [party, list] of this.waiters) {
+      const next = list.shift()
+      this.waiters.delete(party)
+      if (list.length > 0) this.waiters.set(party, list)
+      if (next !== undefined) {
+        this.active++
+        next()
+        return true
+      }
+    }
+    return false
+  }
+
+  private releaser (): () => void {
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.active--
+      this.grantNext()
+    }
+  }
+}

@@ -125,7 +125,7 @@ async function screenGolds (ctx: JobContext, deps: SftJobDeps, databasesPath: st
       const sqlSha = textSha256(q.sql)
       let verdict: GoldVerdict | undefined = deps.goldChecks.get(sha, sqlSha)
       if (verdict === undefined) {
-        const r = await deps.sandbox.execute(databaseFile(databasesPath, q.db_id), q.sql, { timeoutMs: deps.goldTimeoutMs, maxRows: 100_000 })
+        const r = await deps.sandbox.execute(databaseFile(databasesPath, q.db_id), q.sql, { timeoutMs: deps.goldTimeoutMs, maxRows: 100_000, signal: ctx.signal, group: ctx.job.id })
         deps.goldChecks.put(sha, sqlSha, r)
         verdict = { status: r.status, error: r.error ?? null }
         stats.executed++

@@ -1,6 +1,7 @@
-import type { ExecuteSqlBody, SqlResultJson } from '@t2s/core/contracts/sql'
-import { ServiceError } from '@t2s/core/errors'
+import { INTERACTIVE_QUEUE_WAIT_MS, type ExecuteSqlBody, type SqlResultJson } from '@t2s/core/contracts/sql'
+import { ServiceError, unavailable } from '@t2s/core/errors'
 import { databaseFile } from '@t2s/core/sources/questions'
+import { SANDBOX_UNAVAILABLE } from '@t2s/core/sql/messages'
 import type { SqlSandbox, SqlValue } from '@t2s/core/sql/sandbox'
 import type { SourceRegistry } from '../sources/registry.js'
 
@@ -11,10 +12,35 @@ export function jsonValue (v: SqlValue): unknown {
   return v
 }
 
-/** Runs one query of a registered source's database in the sandbox. */
-export async function executeSql (sources: SourceRegistry, sandbox: SqlSandbox, body: ExecuteSqlBody): Promise<SqlResultJson> {
+/**
+ * Runs one query of a registered source's database in the sandbox, as an interactive
+ * caller: ahead of batch work, dropped if no process frees up before its caller would give
+ * up, and cut to `maxBytes` of JSON rows so the reply always fits one NATS message.
+ */
+export async function executeSql (sources: SourceRegistry, sandbox: SqlSandbox, body: ExecuteSqlBody, maxBytes: number): Promise<SqlResultJson> {
   const src = sources.resolve(body.source)
   if (!src.db_ids.includes(body.db_id)) throw new ServiceError('NOT_FOUND', `source "${src.name}" has no database "${body.db_id}"`)
-  const r = await sandbox.execute(databaseFile(src.databases_path, body.db_id), body.sql, { timeoutMs: body.timeout_ms, maxRows: body.max_rows })
-  return { ...r, rows: r.rows.map((row) => row.map(jsonValue)) }
+  const r = await sandbox.execute(databaseFile(src.databases_path, body.db_id), body.sql, {
+    timeoutMs: body.timeout_ms,
+    maxRows: body.max_rows,
+    interactive: true,
+    queueWaitMs: INTERACTIVE_QUEUE_WAIT_MS
+  })
+  if (r.status === 'error' && SANDBOX_UNAVAILABLE.has(r.error ?? '')) throw unavailable(`${r.error ?? 'the SQL sandbox is unavailable'}; retry later`)
+  const { rows, cut } = fitRows(r.rows, maxBytes - Buffer.byteLength(JSON.stringify({ ...r, rows: [] })))
+  if (cut) return { ...r, rows, truncated: true, truncated_reason: 'max_bytes' }
+  return { ...r, rows }
+}
+
+/** The leading rows whose JSON fits `budget` bytes. */
+function fitRows (rows: SqlValue[][], budget: number): { rows: unknown[][], cut: boolean } {
+  const out: unknown[][] = []
+  let used = 0
+  for (const row of rows) {
+    const json = row.map(jsonValue)
+    used += Buffer.byteLength(JSON.stringify(json)) + 1
+    if (used > budget) return { rows: out, cut: true }
+    out.push(json)
+  }
+  return { rows: out, cut: false }
 }
