@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify'
-import { AcceptedSchema } from '@t2s/core/contracts/common'
-import { DownloadSourceBodySchema } from '@t2s/core/contracts/downloads'
-import type { Bus } from '../lib/bus.js'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { AcceptedSchema, type Accepted } from '@t2s/core/contracts/common'
+import { DOWNLOAD_VERBS, DownloadSourceBodySchema } from '@t2s/core/contracts/downloads'
 import { ok, problems } from '../lib/schemas.js'
 
-export function downloadRoutes (app: FastifyInstance, bus: Bus): void {
+/** Route module shape: see routes/sql.ts. */
+const downloadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/v1/sources/download', {
     schema: {
       tags: ['sources'],
@@ -13,5 +14,7 @@ export function downloadRoutes (app: FastifyInstance, bus: Bus): void {
       body: DownloadSourceBodySchema,
       response: { 202: ok('The download job was queued; id is the name the source will have', AcceptedSchema), ...problems(400, 409, 503) }
     }
-  }, async (request, reply) => reply.code(202).send(await bus.call('dataset', 'download_source', request.body)))
+  }, async (request, reply) => reply.code(202).send(await app.bus.call<Accepted>('dataset', DOWNLOAD_VERBS.create, request.body)))
 }
+
+export default fp(downloadRoutes, { name: 'routes/downloads', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { EVALUATION_VERBS, GenerateSqlBodySchema, GenerateSqlResultSchema } from '@t2s/core/contracts/evaluations'
-import type { Bus } from '../lib/bus.js'
 import { ok, problems } from '../lib/schemas.js'
 
-export function sqlGenerateRoutes (app: FastifyInstance, bus: Bus): void {
+/** Route module shape: see routes/sql.ts. */
+const sqlGenerateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/v1/sql/generate', {
     schema: {
       tags: ['sql'],
@@ -12,5 +13,7 @@ export function sqlGenerateRoutes (app: FastifyInstance, bus: Bus): void {
       body: GenerateSqlBodySchema,
       response: { 200: ok('The answer and its result', GenerateSqlResultSchema), ...problems(400, 503, 504) }
     }
-  }, async (request) => await bus.call('evaluator', EVALUATION_VERBS.generate, request.body, 180_000))
+  }, async (request) => await app.bus.call('evaluator', EVALUATION_VERBS.generate, request.body, 180_000))
 }
+
+export default fp(sqlGenerateRoutes, { name: 'routes/sql-generate', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

@@ -1,5 +1,8 @@
 import { Type, type Static } from 'typebox'
 
+/** The dataset service's sandbox verb. */
+export const SQL_VERBS = { execute: 'execute_sql' } as const
+
 export const ExecuteSqlBodySchema = Type.Object({
   source: Type.String({ minLength: 1, description: 'Source id or name' }),
   db_id: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$' }),

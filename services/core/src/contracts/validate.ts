@@ -18,7 +18,8 @@ export function compileSchema<T extends TSchema> (schema: T): (value: unknown, w
   }
 }
 
-export function describeErrors (errors: ErrorObject[], what: string): string {
+/** The first error as one sentence naming the field; the gateway words fastify's validation errors with it too. */
+export function describeErrors (errors: ReadonlyArray<Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message'>>, what: string): string {
   const e = errors[0]
   if (!e) return `${what} is invalid`
   const path = e.instancePath.replace(/^\//, '').replaceAll('/', '.')
