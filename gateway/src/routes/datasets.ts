@@ -15,7 +15,7 @@ const FileParams = Type.Object({
 }, { additionalProperties: false })
 // On the wire a string; in the handler the file stream fastify pipes out.
 const NdjsonFile = Type.Unsafe<ReadStream>({ type: 'string' })
-const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Repeat a POST with the same key to get the same dataset and job, never a second one' })) })
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Repeat a POST with the same key and body to get the same dataset and job, never a second one; the same key with another body is a 422' })) })
 
 /**
  * SFT datasets live in the dataset service, CoT datasets in reasoning; the id prefix says
@@ -29,7 +29,7 @@ const datasetRoutes: FastifyPluginAsyncTypebox<{ dataDir: string }> = async (app
       description: 'Answers 202 with the dataset id and the job building it. SFT: optional gold check in the sandbox, the recipe\'s prompts, a seeded split (test = ceil(n × test_size)). CoT: see the reasoning options.',
       headers: IdempotencyHeaders,
       body: CreateDatasetBodySchema,
-      response: { 202: ok('Accepted: follow job_id', AcceptedSchema), ...problems(400, 404, 503) }
+      response: { 202: ok('Accepted: follow job_id', AcceptedSchema), ...problems(400, 404, 422, 503) }
     }
   }, async (request, reply) => {
     const key = request.headers['idempotency-key']
