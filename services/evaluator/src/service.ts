@@ -6,6 +6,7 @@ import { badRequest, conflict, ServiceError, unavailable } from '@t2s/core/error
 import { newId, type JobStore } from '@t2s/core/jobs/store'
 import { LlmError, type LlmClient } from '@t2s/core/llm/index'
 import { callService } from '@t2s/core/nats/client'
+import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
 import type { PromptBuilder } from '@t2s/core/prompts/index'
 import type { SqlValue } from '@t2s/core/sql/sandbox'
 import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
@@ -163,7 +164,7 @@ export class EvaluationService {
 
   private async resolve (source: string): Promise<ResolvedSource> {
     try {
-      return await callService<ResolvedSource>(this.deps.nc, 'dataset', 'resolve_source', { id: source })
+      return await callService<ResolvedSource>(this.deps.nc, 'dataset', SOURCE_VERBS.resolve, { id: source })
     } catch (err) {
       if (err instanceof ServiceError && err.codeName === 'NOT_FOUND') throw badRequest(`source "${source}" not found`)
       throw err
