@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { JobRecordSchema, ProblemSchema } from '@t2s/core/contracts/common'
@@ -9,9 +9,10 @@ import { EvaluationSchema } from '@t2s/core/contracts/evaluations'
 import { DatasetSchema } from '@t2s/core/contracts/datasets'
 import { SqlResultSchema } from '@t2s/core/contracts/sql'
 import { TrainingJobSchema } from '@t2s/core/contracts/training'
+import { AJV_OPTIONS } from '@t2s/core/contracts/validate'
 import { toProblem } from '@t2s/core/errors'
 import type { JobStore } from '@t2s/core/jobs/store'
-import { REDACT_PATHS } from '@t2s/core/log'
+import { createLogger, type Logger } from '@t2s/core/log'
 import { instanceOf, PROBLEM_TYPE, sendProblem } from './lib/problem.js'
 import cors, { autoConfig as corsConfig } from './plugins/external/cors.js'
 import helmet, { autoConfig as helmetConfig } from './plugins/external/helmet.js'
@@ -41,7 +42,8 @@ export interface GatewayOptions {
   corsOrigins?: string[]
   services?: string[]
   requestTimeoutMs?: number
-  logLevel?: string
+  /** The process logger (server.ts); without one the app logs nothing. */
+  logger?: Logger
   /** DATA_DIR, from which dataset files are streamed. */
   dataDir?: string
 }
@@ -76,8 +78,12 @@ const MAX_PARAM_LENGTH = 128
 
 /** Builds the gateway without listening: server.ts, tests and the OpenAPI export share it. */
 export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = opts.logger ?? createLogger('gateway', 'silent')
   const app = Fastify({
-    logger: { level: opts.logLevel ?? 'silent', redact: REDACT_PATHS },
+    loggerInstance: logger,
+    // No two lines per request at info: a terminal running the suite would show little else.
+    // The debug level has one line per answered request (see the onResponse hook below).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Explicit timeouts: fastify's requestTimeout defaults to none, a slowloris risk.
@@ -90,9 +96,13 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
     return503OnClosing: true,
     clientErrorHandler,
     frameworkErrors,
-    // Unknown fields are refused (400 naming them), not dropped: a misspelled option must not be ignored silently.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, discriminator: true } }
+    // The services' settings too (core contracts/validate): unknown fields are refused, not dropped.
+    ajv: { customOptions: AJV_OPTIONS }
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: instanceOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request')
+  })
 
   for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema]) app.addSchema(schema)
 

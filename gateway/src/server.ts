@@ -28,7 +28,7 @@ const app = await buildGateway({
   corsOrigins: listOf(config.T2S_CORS_ORIGINS),
   services: listOf(config.T2S_SERVICES),
   requestTimeoutMs: config.T2S_REQUEST_TIMEOUT_MS,
-  logLevel: config.LOG_LEVEL,
+  logger: log,
   dataDir: config.DATA_DIR
 })
 const address = await app.listen({ port: config.PORT, host: config.HOST })
