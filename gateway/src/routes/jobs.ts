@@ -20,6 +20,16 @@ const HEARTBEAT_MS = 15_000
 /** Route module shape: see routes/sql.ts. */
 const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const bus = app.bus
+  // POST /cancel takes no body, but clients that send content-type: application/json on
+  // every request (the README's curl header array) send it with none: that is no body, not
+  // a 400. Only in this plugin; elsewhere an empty JSON body stays an error.
+  const json = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString()
+    if (text === '') done(null, undefined)
+    else json(request, text, done)
+  })
   app.get('/v1/jobs', {
     schema: { tags: ['jobs'], summary: 'List jobs, newest first', querystring: ListQuery, response: { 200: ok('Jobs', JobList), ...problems(400) } }
   }, async (request) => {
