@@ -21,5 +21,12 @@ export function problems (...codes: number[]): Record<number, unknown> {
   return out
 }
 
+/**
+ * The schema with whole-request examples: Swagger UI's "Try it out" starts from the first.
+ * Property examples alone can combine into an invalid body (two alternatives at once); a
+ * test validates each example and runs the POST ones against the demo stack.
+ */
+export const withExamples = <T extends TSchema>(schema: T, ...examples: unknown[]): T => ({ ...schema, examples })
+
 /** A JSON success response with a description (shown by Swagger UI). */
 export const ok = (description: string, schema: TSchema) => ({ description, content: { 'application/json': { schema } } })

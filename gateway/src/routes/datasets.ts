@@ -6,7 +6,7 @@ import { Type } from 'typebox'
 import { AcceptedSchema, IdParamsSchema, type Accepted } from '@t2s/core/contracts/common'
 import { CreateDatasetBodySchema, DATASET_VERBS, DatasetListSchema, datasetServiceFor, type Dataset, type DatasetFile } from '@t2s/core/contracts/datasets'
 import { ServiceError } from '@t2s/core/errors'
-import { ok, problems } from '../lib/schemas.js'
+import { ok, problems, withExamples } from '../lib/schemas.js'
 
 const DatasetRef = Type.Unsafe<Dataset>({ $ref: 'Dataset#' })
 const FileParams = Type.Object({
@@ -28,7 +28,7 @@ const datasetRoutes: FastifyPluginAsyncTypebox<{ dataDir: string }> = async (app
       summary: 'Build a dataset from a source: kind "sft" (gold SQL as the answer) or "cot" (teacher chain-of-thought)',
       description: 'Answers 202 with the dataset id and the job building it. SFT: optional gold check in the sandbox, the recipe\'s prompts, a seeded split (test = ceil(n × test_size)). CoT: see the reasoning options.',
       headers: IdempotencyHeaders,
-      body: CreateDatasetBodySchema,
+      body: withExamples(CreateDatasetBodySchema, { source: 'demo', kind: 'sft', test_size: 0.3, seed: 42 }),
       response: { 202: ok('Accepted: follow job_id', AcceptedSchema), ...problems(400, 404, 422, 503) }
     }
   }, async (request, reply) => {

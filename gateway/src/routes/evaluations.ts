@@ -6,7 +6,7 @@ import {
   CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListQuerySchema, EvaluationListSchema, ItemPageSchema, ItemsQuerySchema,
   type EvaluationItem, type ItemChunk
 } from '@t2s/core/contracts/evaluations'
-import { ok, problems } from '../lib/schemas.js'
+import { ok, problems, withExamples } from '../lib/schemas.js'
 
 const EvaluationRef = Type.Unsafe({ $ref: 'Evaluation#' })
 const Predictions = Type.Record(Type.String(), Type.String(), { description: 'The official BIRD predictions object: "position": "SQL\\t----- bird -----\\tdb_id"' })
@@ -18,7 +18,8 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['evaluations'],
       summary: 'Score a predictions file, or ask a served model every question, with the official BIRD execution accuracy',
       description: 'Send `source` and either `predictions` (the official `{"0": "SQL\\t----- bird -----\\tdb_id"}` object, paired with the questions by position, or `[{question_id, sql}]`) or `model` (a model or LoRA adapter of the student server). Answers 202; follow the job, then read the report.',
-      body: CreateEvaluationBodySchema,
+      // Scores the first two demo questions with their gold SQL (EX 100); `model` instead of `predictions` asks a served model.
+      body: withExamples(CreateEvaluationBodySchema, { source: 'demo', limit: 2, predictions: { 0: "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'\t----- bird -----\tlibrary", 1: 'SELECT title FROM books WHERE pages > 650\t----- bird -----\tlibrary' } }),
       response: { 202: ok('Accepted: the evaluation and the job scoring it', AcceptedSchema), ...problems(400, 409, 413, 503) }
     }
   }, async (request, reply) => reply.code(202).send(await app.bus.call<Accepted>('evaluator', EVALUATION_VERBS.create, request.body, 30_000)))

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { IdParamsSchema, PageQuerySchema } from '@t2s/core/contracts/common'
 import { CreateSourceBodySchema, QuestionPageSchema, SOURCE_VERBS, SourceListSchema } from '@t2s/core/contracts/sources'
-import { ok, problems } from '../lib/schemas.js'
+import { ok, problems, withExamples } from '../lib/schemas.js'
 
 const SourceRef = Type.Unsafe({ $ref: 'Source#' })
 
@@ -14,7 +14,7 @@ const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['sources'],
       summary: 'Register a BIRD-layout split: a questions JSON and a folder of <db_id>/<db_id>.sqlite',
       description: 'Paths resolve inside DATA_DIR or a folder listed in T2S_SOURCE_ROOTS. Every question is checked; an error names the item and field, e.g. questions[12].db_id.',
-      body: CreateSourceBodySchema,
+      body: withExamples(CreateSourceBodySchema, { name: 'demo', questions: 'demo/dev.json', databases: 'demo/dev_databases' }),
       response: { 201: ok('The registered source', SourceRef), ...problems(400, 409) }
     }
   }, async (request, reply) => reply.code(201).send(await app.bus.call('dataset', SOURCE_VERBS.create, request.body, 60_000)))

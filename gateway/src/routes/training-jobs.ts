@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AcceptedSchema, IdParamsSchema, PageQuerySchema, type Accepted } from '@t2s/core/contracts/common'
 import { CreateTrainingJobBodySchema, TRAINING_VERBS, TrainingJobListSchema } from '@t2s/core/contracts/training'
-import { ok, problems } from '../lib/schemas.js'
+import { ok, problems, withExamples } from '../lib/schemas.js'
 
 const TrainingJobRef = Type.Unsafe({ $ref: 'TrainingJob#' })
 
@@ -17,7 +17,7 @@ const trainingJobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'Progress (one metric event per logged step: loss, lr, grad norm, tokens/s, GPU memory) streams at /v1/jobs/{job_id}/events; ' +
         'cancelling the job makes the trainer checkpoint and stop. The adapter lands in DATA_DIR/artifacts/adapters/{adapter_name} ' +
         'and is loaded on the student vLLM under that name when STUDENT_BASE_URL is set.',
-      body: CreateTrainingJobBodySchema,
+      body: withExamples(CreateTrainingJobBodySchema, { dataset: 'ds_m1abc0123456789ab', method: 'lora', adapter_name: 'demo-sft' }),
       response: { 202: ok('Accepted: follow the job', AcceptedSchema), ...problems(400, 404, 409, 503) }
     }
   }, async (request, reply) => reply.code(202).send(await app.bus.call<Accepted>('trainer', TRAINING_VERBS.create, request.body, 30_000)))
