@@ -24,10 +24,11 @@ const app = await buildGateway({
   jobs: new JobStore(nc, kv),
   apiKeys: listOf(config.T2S_API_KEYS),
   rateLimitMax: config.T2S_RATE_LIMIT_MAX,
+  authFailuresMax: config.T2S_AUTH_FAILURES_MAX,
   corsOrigins: listOf(config.T2S_CORS_ORIGINS),
   services: listOf(config.T2S_SERVICES),
   requestTimeoutMs: config.T2S_REQUEST_TIMEOUT_MS,
-  logLevel: config.LOG_LEVEL,
+  logger: log,
   dataDir: config.DATA_DIR
 })
 const address = await app.listen({ port: config.PORT, host: config.HOST })

@@ -92,6 +92,18 @@ describe('SFT datasets', { skip: data ? false : SKIP_NO_DATA, timeout: 240_000 }
     await stack.waitJob(a.json().job_id)
   })
 
+  test('an Idempotency-Key reused with another body is a 422 naming the key; the same body in another key order is the same request', async () => {
+    const a = await build({ source: 'train', kind: 'sft', limit: 10, seed: 3 }, { 'idempotency-key': 'abc-2' })
+    assert.equal(a.statusCode, 202, a.body)
+    const reordered = await build({ seed: 3, limit: 10, kind: 'sft', source: 'train' }, { 'idempotency-key': 'abc-2' })
+    assert.equal(reordered.json().id, a.json().id)
+    const other = await build({ source: 'train', kind: 'sft', limit: 11, seed: 3 }, { 'idempotency-key': 'abc-2' })
+    assert.equal(other.statusCode, 422)
+    assert.match(String(other.headers['content-type']), /^application\/problem\+json/)
+    assert.equal(other.json().detail, `Idempotency-Key "abc-2" was already used for another request (dataset ${a.json().id}); send a new key to build a different dataset`)
+    await stack.waitJob(a.json().job_id)
+  })
+
   test('bad input: unknown source 404, test_size outside (0, 1) 400 naming the field', async () => {
     let res = await build({ source: 'nope', kind: 'sft' })
     assert.equal(res.statusCode, 404)

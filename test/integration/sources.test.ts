@@ -78,7 +78,8 @@ describe('sources through gateway → NATS → dataset service', { skip: data ? 
       [{ questions: 'q.json', databases: 'link-out' }, /symlink/],
       [{ questions: 'q.json', databases: 'dbs' }, /questions\[0\]\.db_id "x"/],
       [{ questions: 'q.json\u0000', databases: 'dbs' }, /NUL/],
-      [{ questions: '%2e%2e/%2e%2e/etc/passwd', databases: 'dbs' }, /not found/]
+      [{ questions: '%2e%2e/%2e%2e/etc/passwd', databases: 'dbs' }, /not found/],
+      [{ questions: 'nope.json', databases: 'dbs' }, new RegExp(`^questions "nope\\.json": not found under the allowed source roots \\(DATA_DIR, ${data}\\); a relative path is looked up in each$`)]
     ]
     for (const [paths, why] of cases) {
       const res = await post({ name: 'evil', ...paths })

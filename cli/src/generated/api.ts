@@ -427,6 +427,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "demo",
+                     *       "questions": "demo/dev.json",
+                     *       "databases": "demo/dev_databases"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description Unique name, usable wherever a source id is
@@ -731,6 +738,16 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "source": "demo",
+                     *       "limit": 2,
+                     *       "predictions": {
+                     *         "0": "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'\t----- bird -----\tlibrary",
+                     *         "1": "SELECT title FROM books WHERE pages > 650\t----- bird -----\tlibrary"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description Source id or name
@@ -1153,195 +1170,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/evaluations/compare": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Compare 2 to 8 evaluations of the same questions: EX and Soft-F1 with 95 % intervals, paired differences, McNemar p-values, flip counts
-         * @description Computed from the committed items, over the questions every evaluation has scored (`partial` while one is unfinished, failed or cancelled). EX: Wilson interval; Soft-F1: percentile bootstrap; differences (b minus a, for every pair in list order): paired percentile bootstrap with one seeded draw sequence (mulberry32, `seed`); test: two-sided exact McNemar on the discordant pairs. Values are percent (0-100), differences in points.
-         */
-        get: {
-            parameters: {
-                query: {
-                    /**
-                     * @description 2 to 8 evaluation ids, comma-separated, of the same questions
-                     * @example ev_a,ev_b
-                     */
-                    ids: string;
-                    /** @description Bootstrap resamples */
-                    resamples: number;
-                    /** @description Seed of the bootstrap draws (mulberry32): the same seed gives the same intervals */
-                    seed: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The comparison */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Comparison"];
-                    };
-                };
-                /** @description The request is invalid; detail names the field or item */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid bearer key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description No such resource */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Rate limit reached; retry after the retry-after header */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/evaluations/compare/flips": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The questions whose correctness differs between evaluations a and b, with both SQL texts and statuses, in file order */
-        get: {
-            parameters: {
-                query: {
-                    a: string;
-                    b: string;
-                    direction?: "right_to_wrong" | "wrong_to_right";
-                    offset: number;
-                    limit: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of flipped questions */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description Position in the questions file */
-                                index: number;
-                                question_id: number | null;
-                                db_id: string;
-                                difficulty: ("simple" | "moderate" | "challenging") | null;
-                                direction: "right_to_wrong" | "wrong_to_right";
-                                gold_sql: string;
-                                a: {
-                                    /** @description correct; wrong_result (runs, other result set); pred_error / pred_timeout (the prediction fails or passes the time limit); rejected (not one read-only query: writes, ATTACH, PRAGMA, stacked statements); no_sql (blank, or no SQL found in the answer); gold_error / gold_timeout (the gold SQL itself fails: scored 0, as the official scorer does, but counted apart); llm_error (the student server gave no usable answer after its retries) */
-                                    status: "correct" | "wrong_result" | "pred_error" | "pred_timeout" | "rejected" | "no_sql" | "gold_error" | "gold_timeout" | "llm_error";
-                                    sql: string | null;
-                                    soft_f1: number;
-                                    error: string | null;
-                                };
-                                b: {
-                                    /** @description correct; wrong_result (runs, other result set); pred_error / pred_timeout (the prediction fails or passes the time limit); rejected (not one read-only query: writes, ATTACH, PRAGMA, stacked statements); no_sql (blank, or no SQL found in the answer); gold_error / gold_timeout (the gold SQL itself fails: scored 0, as the official scorer does, but counted apart); llm_error (the student server gave no usable answer after its retries) */
-                                    status: "correct" | "wrong_result" | "pred_error" | "pred_timeout" | "rejected" | "no_sql" | "gold_error" | "gold_timeout" | "llm_error";
-                                    sql: string | null;
-                                    soft_f1: number;
-                                    error: string | null;
-                                };
-                            }[];
-                            /** @description Flipped questions matching the filter */
-                            total: number;
-                        };
-                    };
-                };
-                /** @description The request is invalid; detail names the field or item */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid bearer key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description No such resource */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Rate limit reached; retry after the retry-after header */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -1459,6 +1287,16 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "source": "demo",
+                     *       "db_id": "library",
+                     *       "question": "How many books in the catalogue are mysteries?",
+                     *       "evidence": "mysteries refers to genre = 'Mystery'",
+                     *       "model": "demo-sft",
+                     *       "system_prompt": "reasoning"
+                     *     }
+                     */
                     "application/json": {
                         /** @description Source id or name (gives the database folder) */
                         source: string;
@@ -1596,6 +1434,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "bird-dev",
+                     *       "split": "dev"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description Name of the source to register; the files land in DATA_DIR/sources/<name>
@@ -1748,7 +1592,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Repeat a POST with the same key to get the same dataset and job, never a second one */
+                    /** @description Repeat a POST with the same key and body to get the same dataset and job, never a second one; the same key with another body is a 422 */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -1756,6 +1600,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "source": "demo",
+                     *       "kind": "sft",
+                     *       "test_size": 0.3,
+                     *       "seed": 42
+                     *     }
+                     */
                     "application/json": {
                         /** @description Source id or name */
                         source: string;
@@ -1875,6 +1727,15 @@ export interface paths {
                 };
                 /** @description No such resource */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request is well-formed but cannot be done as asked; detail says why */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2070,6 +1931,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "source": "demo",
+                     *       "db_id": "library",
+                     *       "sql": "SELECT count(*) FROM loans"
+                     *     }
+                     */
                     "application/json": {
                         /** @description Source id or name */
                         source: string;
@@ -2238,6 +2106,13 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "dataset": "ds_m1abc0123456789ab",
+                     *       "method": "lora",
+                     *       "adapter_name": "demo-sft"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description Dataset id: ds_… (SFT) or cot_… (chain of thought); its train split is used
@@ -2535,6 +2410,195 @@ export interface paths {
                     };
                     content: {
                         "image/svg+xml": string;
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare 2 to 8 evaluations of the same questions: EX and Soft-F1 with 95 % intervals, paired differences, McNemar p-values, flip counts
+         * @description Computed from the committed items, over the questions every evaluation has scored (`partial` while one is unfinished, failed or cancelled). EX: Wilson interval; Soft-F1: percentile bootstrap; differences (b minus a, for every pair in list order): paired percentile bootstrap with one seeded draw sequence (mulberry32, `seed`); test: two-sided exact McNemar on the discordant pairs. Values are percent (0-100), differences in points.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description 2 to 8 evaluation ids, comma-separated, of the same questions
+                     * @example ev_a,ev_b
+                     */
+                    ids: string;
+                    /** @description Bootstrap resamples */
+                    resamples: number;
+                    /** @description Seed of the bootstrap draws (mulberry32): the same seed gives the same intervals */
+                    seed: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The comparison */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Comparison"];
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/compare/flips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The questions whose correctness differs between evaluations a and b, with both SQL texts and statuses, in file order */
+        get: {
+            parameters: {
+                query: {
+                    a: string;
+                    b: string;
+                    direction?: "right_to_wrong" | "wrong_to_right";
+                    offset: number;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of flipped questions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Position in the questions file */
+                                index: number;
+                                question_id: number | null;
+                                db_id: string;
+                                difficulty: ("simple" | "moderate" | "challenging") | null;
+                                direction: "right_to_wrong" | "wrong_to_right";
+                                gold_sql: string;
+                                a: {
+                                    /** @description correct; wrong_result (runs, other result set); pred_error / pred_timeout (the prediction fails or passes the time limit); rejected (not one read-only query: writes, ATTACH, PRAGMA, stacked statements); no_sql (blank, or no SQL found in the answer); gold_error / gold_timeout (the gold SQL itself fails: scored 0, as the official scorer does, but counted apart); llm_error (the student server gave no usable answer after its retries) */
+                                    status: "correct" | "wrong_result" | "pred_error" | "pred_timeout" | "rejected" | "no_sql" | "gold_error" | "gold_timeout" | "llm_error";
+                                    sql: string | null;
+                                    soft_f1: number;
+                                    error: string | null;
+                                };
+                                b: {
+                                    /** @description correct; wrong_result (runs, other result set); pred_error / pred_timeout (the prediction fails or passes the time limit); rejected (not one read-only query: writes, ATTACH, PRAGMA, stacked statements); no_sql (blank, or no SQL found in the answer); gold_error / gold_timeout (the gold SQL itself fails: scored 0, as the official scorer does, but counted apart); llm_error (the student server gave no usable answer after its retries) */
+                                    status: "correct" | "wrong_result" | "pred_error" | "pred_timeout" | "rejected" | "no_sql" | "gold_error" | "gold_timeout" | "llm_error";
+                                    sql: string | null;
+                                    soft_f1: number;
+                                    error: string | null;
+                                };
+                            }[];
+                            /** @description Flipped questions matching the filter */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Missing or invalid bearer key */

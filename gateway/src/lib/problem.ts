@@ -1,15 +1,15 @@
 import type { FastifyReply } from 'fastify'
-import { ErrorCodes, type ErrorCodeName } from '@t2s/core/errors'
+import { toProblem } from '@t2s/core/errors'
 
-const STATUS_TO_NAME = new Map<number, ErrorCodeName>(Object.entries(ErrorCodes).map(([k, v]) => [v.code, k as ErrorCodeName]))
+export const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'
 
-/** Sends an RFC 9457 problem; `detail` must already be safe to show (no stack, path or SQL). */
+/** The request path without its query, cut to a length that is safe to echo back. */
+export function instanceOf (url: string): string {
+  const path = url.split('?')[0]
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path
+}
+
+/** Sends an RFC 9457 problem in core's format; `detail` must already be safe to show (no stack, path or SQL). */
 export function sendProblem (reply: FastifyReply, status: number, detail: string): FastifyReply {
-  const name = STATUS_TO_NAME.get(status)
-  const title = name ? ErrorCodes[name].title : status >= 500 ? 'Internal Server Error' : 'Bad Request'
-  const slug = (name ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST')).toLowerCase().replaceAll('_', '-')
-  return reply
-    .code(status)
-    .type('application/problem+json; charset=utf-8')
-    .send({ type: `urn:t2s:problem:${slug}`, title, status, detail, instance: reply.request.url.split('?')[0] })
+  return reply.code(status).type(PROBLEM_TYPE).send(toProblem(status, detail, instanceOf(reply.request.url)))
 }

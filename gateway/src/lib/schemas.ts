@@ -6,6 +6,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'No such resource',
   409: 'Conflicts with the current state',
   413: 'Body larger than 1 MiB',
+  422: 'The request is well-formed but cannot be done as asked; detail says why',
   429: 'Rate limit reached; retry after the retry-after header',
   503: 'A service or model server the request needs is not available',
   504: 'A service did not answer in time'
@@ -19,6 +20,13 @@ export function problems (...codes: number[]): Record<number, unknown> {
   }
   return out
 }
+
+/**
+ * The schema with whole-request examples: Swagger UI's "Try it out" starts from the first.
+ * Property examples alone can combine into an invalid body (two alternatives at once); a
+ * test validates each example and runs the POST ones against the demo stack.
+ */
+export const withExamples = <T extends TSchema>(schema: T, ...examples: unknown[]): T => ({ ...schema, examples })
 
 /** A JSON success response with a description (shown by Swagger UI). */
 export const ok = (description: string, schema: TSchema) => ({ description, content: { 'application/json': { schema } } })

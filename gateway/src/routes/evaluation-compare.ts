@@ -1,15 +1,16 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { CompareQuerySchema, COMPARE_VERBS, FlipPageSchema, FlipsQuerySchema, type Flip, type FlipsQuery } from '@t2s/core/contracts/compare'
 import type { ItemChunk } from '@t2s/core/contracts/evaluations'
-import type { Bus } from '../lib/bus.js'
 import { ok, problems } from '../lib/schemas.js'
 
 const ComparisonRef = Type.Unsafe({ $ref: 'Comparison#' })
 // Bootstrapping 8 evaluations of a few thousand questions takes seconds, not milliseconds.
 const COMPARE_TIMEOUT_MS = 30_000
 
-export function evaluationCompareRoutes (app: FastifyInstance, bus: Bus): void {
+const evaluationCompareRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const bus = app.bus
   app.get('/v1/evaluations/compare', {
     schema: {
       tags: ['evaluations'],
@@ -42,3 +43,5 @@ export function evaluationCompareRoutes (app: FastifyInstance, bus: Bus): void {
     return { items, total }
   })
 }
+
+export default fp(evaluationCompareRoutes, { name: 'routes/evaluation-compare', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

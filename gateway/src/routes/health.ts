@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Svcm } from '@nats-io/services'
 import { Type } from 'typebox'
-import type { Bus } from '../lib/bus.js'
 
 const Health = Type.Object({ status: Type.String() })
 const Ready = Type.Object({
@@ -10,11 +10,21 @@ const Ready = Type.Object({
   services: Type.Record(Type.String(), Type.Boolean())
 })
 
-/** Liveness (the process answers) and readiness (NATS and every expected service answer). */
-export function healthRoutes (app: FastifyInstance, bus: Bus, expected: string[]): void {
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness', security: [], response: { 200: Health } } }, async () => ({ status: 'ok' }))
+/**
+ * Probes have their own bucket per address and route, apart from the API's per-key and
+ * anonymous limits, so that a flood of API calls never turns a health probe into a 429.
+ */
+const PROBE_LIMIT = { max: 1200, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => `probe:${request.ip}` }
 
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: NATS and each service answer', security: [], response: { 200: Ready, 503: Ready } } }, async (_request, reply) => {
+/**
+ * Liveness (the process answers) and readiness (NATS and every expected service answer).
+ * Route module shape: see routes/sql.ts.
+ */
+const healthRoutes: FastifyPluginAsyncTypebox<{ services: string[] }> = async (app, { services: expected }) => {
+  const bus = app.bus
+  app.get('/healthz', { config: { rateLimit: PROBE_LIMIT }, schema: { tags: ['health'], summary: 'Liveness', security: [], response: { 200: Health } } }, async () => ({ status: 'ok' }))
+
+  app.get('/readyz', { config: { rateLimit: PROBE_LIMIT }, schema: { tags: ['health'], summary: 'Readiness: NATS and each service answer', security: [], response: { 200: Ready, 503: Ready } } }, async (_request, reply) => {
     const services: Record<string, boolean> = Object.fromEntries(expected.map((s) => [s, false]))
     let nats = false
     if (bus.nc && !bus.nc.isClosed()) {
@@ -31,3 +41,5 @@ export function healthRoutes (app: FastifyInstance, bus: Bus, expected: string[]
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', nats, services })
   })
 }
+
+export default fp(healthRoutes, { name: 'routes/health', dependencies: ['bus', '@fastify/rate-limit'], encapsulate: true })

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
 import { Type } from 'typebox'
-import { IdParamsSchema, JobStatusSchema, TERMINAL_STATUSES, type JobStatus } from '@t2s/core/contracts/common'
+import { IdParamsSchema, JobStatusSchema, TERMINAL_STATUSES } from '@t2s/core/contracts/common'
 import { eventSubject, EVENTS_STREAM } from '@t2s/core/contracts/subjects'
 import type { JobEvent } from '@t2s/core/jobs/store'
-import type { Bus } from '../lib/bus.js'
 import { ok, problems } from '../lib/schemas.js'
 
 const JobRef = { $ref: 'Job#' }
@@ -17,22 +17,33 @@ const ListQuery = Type.Object({
 
 const HEARTBEAT_MS = 15_000
 
-export function jobRoutes (app: FastifyInstance, bus: Bus): void {
+/** Route module shape: see routes/sql.ts. */
+const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const bus = app.bus
+  // POST /cancel takes no body, but clients that send content-type: application/json on
+  // every request (the README's curl header array) send it with none: that is no body, not
+  // a 400. Only in this plugin; elsewhere an empty JSON body stays an error.
+  const json = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString()
+    if (text === '') done(null, undefined)
+    else json(request, text, done)
+  })
   app.get('/v1/jobs', {
     schema: { tags: ['jobs'], summary: 'List jobs, newest first', querystring: ListQuery, response: { 200: ok('Jobs', JobList), ...problems(400) } }
   }, async (request) => {
-    const q = request.query as { status?: JobStatus, kind?: string, limit: number }
-    const items = await bus.jobs.list(q)
+    const items = await bus.jobs.list(request.query)
     return { items, total: items.length }
   })
 
   app.get('/v1/jobs/:id', {
     schema: { tags: ['jobs'], summary: 'A job: status, progress, result or error', params: IdParamsSchema, response: { 200: ok('The job', Type.Unsafe(JobRef)), ...problems(404) } }
-  }, async (request) => await bus.jobs.require((request.params as { id: string }).id))
+  }, async (request) => await bus.jobs.require(request.params.id))
 
   app.post('/v1/jobs/:id/cancel', {
     schema: { tags: ['jobs'], summary: 'Cancel a job; workers stop starting new work within 2 s', params: IdParamsSchema, response: { 200: ok('The job after the request', Type.Unsafe(JobRef)), ...problems(404) } }
-  }, async (request) => await bus.jobs.cancel((request.params as { id: string }).id))
+  }, async (request) => await bus.jobs.cancel(request.params.id))
 
   app.get('/v1/jobs/:id/events', {
     schema: {
@@ -43,7 +54,7 @@ export function jobRoutes (app: FastifyInstance, bus: Bus): void {
       response: { 200: { description: 'An event stream; each event id is its stream sequence', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...problems(404) }
     }
   }, async (request, reply) => {
-    const id = (request.params as { id: string }).id
+    const id = request.params.id
     await bus.jobs.require(id)
     const lastId = Number(request.headers['last-event-id'] ?? 0)
     const js = jetstream(bus.nc!)
@@ -52,8 +63,11 @@ export function jobRoutes (app: FastifyInstance, bus: Bus): void {
       ...(lastId > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastId + 1 } : { deliver_policy: DeliverPolicy.All })
     })
     const messages = await consumer.consume()
+    // The stream is written to the socket directly; the headers fastify and its plugins set
+    // on the reply so far (CORS, security headers, rate-limit counters) go out with it.
     reply.hijack()
     const raw = reply.raw
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value)
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
     raw.write(': events of job ' + id + '\n\n')
     const finish = () => { clearInterval(timer); void messages.close(); if (!raw.writableEnded) raw.end() }
@@ -80,3 +94,5 @@ export function jobRoutes (app: FastifyInstance, bus: Bus): void {
     }
   })
 }
+
+export default fp(jobRoutes, { name: 'routes/jobs', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

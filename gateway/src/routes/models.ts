@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { EVALUATION_VERBS, ModelsSchema } from '@t2s/core/contracts/evaluations'
-import type { Bus } from '../lib/bus.js'
 import { ok, problems } from '../lib/schemas.js'
 
-export function modelRoutes (app: FastifyInstance, bus: Bus): void {
+/** Route module shape: see routes/sql.ts. */
+const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/models', {
     schema: {
       tags: ['models'],
@@ -11,5 +12,7 @@ export function modelRoutes (app: FastifyInstance, bus: Bus): void {
       description: 'An unset or unreachable server is reported (configured / available / error), not an error of this route.',
       response: { 200: ok('Models per server', ModelsSchema), ...problems(503) }
     }
-  }, async () => await bus.call('evaluator', EVALUATION_VERBS.models, {}, 15_000))
+  }, async () => await app.bus.call('evaluator', EVALUATION_VERBS.models, {}, 15_000))
 }
+
+export default fp(modelRoutes, { name: 'routes/models', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

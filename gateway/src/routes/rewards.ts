@@ -1,12 +1,13 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MAX_REWARD_ITEMS, REWARD_VERBS, RewardRequestSchema, RewardResponseSchema } from '@t2s/core/contracts/rewards'
-import type { Bus } from '../lib/bus.js'
 import { ok, problems } from '../lib/schemas.js'
 
 // A batch may hold slow queries: each item has its own time limit, the batch shares the sandbox.
 const REWARD_CALL_MS = 300_000
 
-export function rewardRoutes (app: FastifyInstance, bus: Bus): void {
+const rewardRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const bus = app.bus
   app.post('/v1/rewards', {
     schema: {
       tags: ['rewards'],
@@ -20,3 +21,5 @@ export function rewardRoutes (app: FastifyInstance, bus: Bus): void {
     }
   }, async (request) => await bus.call('evaluator', REWARD_VERBS.score, request.body, REWARD_CALL_MS))
 }
+
+export default fp(rewardRoutes, { name: 'routes/rewards', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

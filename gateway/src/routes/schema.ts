@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { SchemaParamsSchema, SchemaQuerySchema } from '@t2s/core/contracts/schema'
-import type { Bus } from '../lib/bus.js'
 import { ok, problems } from '../lib/schemas.js'
 
-export function schemaRoutes (app: FastifyInstance, bus: Bus): void {
+const schemaRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const bus = app.bus
   app.get('/v1/sources/:id/databases/:db_id/schema', {
     schema: {
       tags: ['sources'],
@@ -15,3 +16,5 @@ export function schemaRoutes (app: FastifyInstance, bus: Bus): void {
     }
   }, async (request) => await bus.call('dataset', 'get_schema', { ...(request.params as object), ...(request.query as object) }, 30_000))
 }
+
+export default fp(schemaRoutes, { name: 'routes/schema', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

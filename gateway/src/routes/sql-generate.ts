@@ -1,16 +1,19 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { EVALUATION_VERBS, GenerateSqlBodySchema, GenerateSqlResultSchema } from '@t2s/core/contracts/evaluations'
-import type { Bus } from '../lib/bus.js'
-import { ok, problems } from '../lib/schemas.js'
+import { ok, problems, withExamples } from '../lib/schemas.js'
 
-export function sqlGenerateRoutes (app: FastifyInstance, bus: Bus): void {
+/** Route module shape: see routes/sql.ts. */
+const sqlGenerateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/v1/sql/generate', {
     schema: {
       tags: ['sql'],
       summary: 'Ask a student model one question with the evaluation prompt, and run the SQL it answers',
       description: 'The quickest way to try a model: the answer text, the SQL extracted from it and its result (first 100 rows) from the sandbox.',
-      body: GenerateSqlBodySchema,
+      body: withExamples(GenerateSqlBodySchema, { source: 'demo', db_id: 'library', question: 'How many books in the catalogue are mysteries?', evidence: "mysteries refers to genre = 'Mystery'", model: 'demo-sft', system_prompt: 'reasoning' }),
       response: { 200: ok('The answer and its result', GenerateSqlResultSchema), ...problems(400, 503, 504) }
     }
-  }, async (request) => await bus.call('evaluator', EVALUATION_VERBS.generate, request.body, 180_000))
+  }, async (request) => await app.bus.call('evaluator', EVALUATION_VERBS.generate, request.body, 180_000))
 }
+
+export default fp(sqlGenerateRoutes, { name: 'routes/sql-generate', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

@@ -1,20 +1,25 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ExecuteSqlBodySchema } from '@t2s/core/contracts/sql'
-import type { Bus } from '../lib/bus.js'
-import { ok, problems } from '../lib/schemas.js'
+import { ExecuteSqlBodySchema, SQL_VERBS, type SqlResultJson } from '@t2s/core/contracts/sql'
+import { ok, problems, withExamples } from '../lib/schemas.js'
 
-export function sqlRoutes (app: FastifyInstance, bus: Bus): void {
+/**
+ * The shape every route module follows (docs/gateway.md): a FastifyPluginAsyncTypebox, so
+ * params, query and body have their TypeBox types with no casts; services are reached
+ * through the `bus` decorator; wrapped in fastify-plugin only to declare its name and
+ * dependencies (encapsulate: true keeps its hooks and decorators to itself).
+ */
+const sqlRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/v1/sql/execute', {
     schema: {
       tags: ['sql'],
       summary: 'Run one read-only query on a source database in the sandbox',
       description: 'The query runs in a separate process, read-only, killed at timeout_ms. Anything but a single read-only statement (writes, ATTACH, PRAGMA assignments, VACUUM INTO, stacked statements) is rejected before it runs. Query outcomes (error, timeout, rejected) are results, not HTTP errors.',
-      body: ExecuteSqlBodySchema,
+      body: withExamples(ExecuteSqlBodySchema, { source: 'demo', db_id: 'library', sql: 'SELECT count(*) FROM loans' }),
       response: { 200: ok('The outcome', Type.Unsafe({ $ref: 'SqlResult#' })), ...problems(400, 404, 503) }
     }
-  }, async (request) => {
-    const body = request.body as { timeout_ms: number }
-    return await bus.call('dataset', 'execute_sql', body, body.timeout_ms + 15_000)
-  })
+  }, async (request) => await app.bus.call<SqlResultJson>('dataset', SQL_VERBS.execute, request.body, request.body.timeout_ms + 15_000))
 }
+
+export default fp(sqlRoutes, { name: 'routes/sql', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

@@ -1,13 +1,14 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { AcceptedSchema, IdParamsSchema, PageQuerySchema } from '@t2s/core/contracts/common'
-import { CreateTrainingJobBodySchema, TrainingJobListSchema } from '@t2s/core/contracts/training'
-import type { Bus } from '../lib/bus.js'
-import { ok, problems } from '../lib/schemas.js'
+import { AcceptedSchema, IdParamsSchema, PageQuerySchema, type Accepted } from '@t2s/core/contracts/common'
+import { CreateTrainingJobBodySchema, TRAINING_VERBS, TrainingJobListSchema } from '@t2s/core/contracts/training'
+import { ok, problems, withExamples } from '../lib/schemas.js'
 
 const TrainingJobRef = Type.Unsafe({ $ref: 'TrainingJob#' })
 
-export function trainingJobRoutes (app: FastifyInstance, bus: Bus): void {
+/** Route module shape: see routes/sql.ts. */
+const trainingJobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/v1/training-jobs', {
     schema: {
       tags: ['training'],
@@ -16,18 +17,18 @@ export function trainingJobRoutes (app: FastifyInstance, bus: Bus): void {
         'Progress (one metric event per logged step: loss, lr, grad norm, tokens/s, GPU memory) streams at /v1/jobs/{job_id}/events; ' +
         'cancelling the job makes the trainer checkpoint and stop. The adapter lands in DATA_DIR/artifacts/adapters/{adapter_name} ' +
         'and is loaded on the student vLLM under that name when STUDENT_BASE_URL is set.',
-      body: CreateTrainingJobBodySchema,
+      body: withExamples(CreateTrainingJobBodySchema, { dataset: 'ds_m1abc0123456789ab', method: 'lora', adapter_name: 'demo-sft' }),
       response: { 202: ok('Accepted: follow the job', AcceptedSchema), ...problems(400, 404, 409, 503) }
     }
-  }, async (request, reply) => reply.code(202).send(await bus.call('trainer', 'create_training_job', request.body, 30_000)))
+  }, async (request, reply) => reply.code(202).send(await app.bus.call<Accepted>('trainer', TRAINING_VERBS.create, request.body, 30_000)))
 
   app.get('/v1/training-jobs', {
     schema: { tags: ['training'], summary: 'Training jobs, newest first', querystring: PageQuerySchema, response: { 200: ok('Training jobs', TrainingJobListSchema), ...problems(400) } }
-  }, async (request) => await bus.call('trainer', 'list_training_jobs', request.query))
+  }, async (request) => await app.bus.call('trainer', TRAINING_VERBS.list, request.query))
 
   app.get('/v1/training-jobs/:id', {
     schema: { tags: ['training'], summary: 'A training job: status, configuration, loss series, throughput, artifacts and manifest', params: IdParamsSchema, response: { 200: ok('The training job', TrainingJobRef), ...problems(404) } }
-  }, async (request) => await bus.call('trainer', 'get_training_job', request.params))
+  }, async (request) => await app.bus.call('trainer', TRAINING_VERBS.get, request.params))
 
   app.get('/v1/training-jobs/:id/loss.svg', {
     schema: {
@@ -37,7 +38,9 @@ export function trainingJobRoutes (app: FastifyInstance, bus: Bus): void {
       response: { 200: { description: 'An SVG chart of the loss per step and its smoothed trend', content: { 'image/svg+xml': { schema: { type: 'string' } } } }, ...problems(404) }
     }
   }, async (request, reply) => {
-    const { svg } = await bus.call<{ svg: string }>('trainer', 'training_loss_svg', request.params)
+    const { svg } = await app.bus.call<{ svg: string }>('trainer', TRAINING_VERBS.lossSvg, request.params)
     return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'no-cache').send(svg)
   })
 }
+
+export default fp(trainingJobRoutes, { name: 'routes/training-jobs', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

@@ -10,6 +10,7 @@ export const BaseEnv = {
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222', description: 'NATS server URL(s), comma-separated' }),
   DATA_DIR: Type.String({ default: './data', description: 'Root of all state: sources, artifacts, service databases' }),
   LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
+  LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { default: 'auto', description: 'auto: one readable line per entry on a terminal, JSON otherwise' }),
   T2S_SOURCE_ROOTS: Type.String({ default: '', description: 'Extra folders (comma-separated) that source paths may point into' })
 }
 

@@ -6,7 +6,8 @@ import { ServiceError } from './errors.js'
  * Resolves a user-supplied path inside the allowed roots (DATA_DIR first, then
  * T2S_SOURCE_ROOTS). `..` segments, NUL bytes, absolute paths outside every root and
  * symlinks whose target leaves its root are refused with BAD_REQUEST; nothing is
- * opened, only stat'ed. `field` names the request field in the message.
+ * opened, only stat'ed. `field` names the request field in the message; the roots are
+ * named as configured (DATA_DIR, T2S_SOURCE_ROOTS), never as resolved paths.
  */
 export function resolveInsideRoots (input: string, roots: string[], field: string, kind: 'file' | 'dir'): string {
   if (input.includes('\0')) throw bad(field, 'contains a NUL byte')
@@ -18,7 +19,7 @@ export function resolveInsideRoots (input: string, roots: string[], field: strin
   if (isAbsolute(input)) {
     const abs = resolve(input)
     if (!allowed.some((r) => within(abs, r.given) || within(abs, r.real))) {
-      throw bad(field, 'is outside the allowed source roots (DATA_DIR and T2S_SOURCE_ROOTS)')
+      throw bad(field, `is outside the allowed source roots (${rootList(roots)})`)
     }
     candidates = [abs]
   } else {
@@ -33,7 +34,7 @@ export function resolveInsideRoots (input: string, roots: string[], field: strin
     if (kind === 'dir' && !st.isDirectory()) throw bad(field, 'is not a folder')
     return real
   }
-  throw new ServiceError('BAD_REQUEST', `${field} "${input}": not found under the allowed source roots`)
+  throw new ServiceError('BAD_REQUEST', `${field} "${input}": not found under the allowed source roots (${rootList(roots)}); a relative path is looked up in each`)
 }
 
 function within (path: string, root: string): boolean {
@@ -43,5 +44,11 @@ function within (path: string, root: string): boolean {
 function safeRealpath (p: string): string | null {
   try { return realpathSync(p) } catch { return null }
 }
+
+/**
+ * The roots for a message: DATA_DIR (always the first) by its name, so the server's own
+ * layout is not told; T2S_SOURCE_ROOTS as configured, which is what the caller may point into.
+ */
+const rootList = (roots: string[]) => ['DATA_DIR', ...roots.slice(1)].join(', ')
 
 const bad = (field: string, why: string) => new ServiceError('BAD_REQUEST', `${field} ${why}`)

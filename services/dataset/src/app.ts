@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Type } from 'typebox'
-import { CreateSourceBodySchema, type CreateSourceBody } from '@t2s/core/contracts/sources'
+import { CreateSourceBodySchema, SOURCE_VERBS, type CreateSourceBody } from '@t2s/core/contracts/sources'
 import type { Logger } from '@t2s/core/log'
 import { serveEndpoints } from '@t2s/core/nats/service'
 import type { JobStore } from '@t2s/core/jobs/store'
@@ -9,7 +9,8 @@ import type { JobKind } from '@t2s/core/jobs/kinds'
 import type { StateDb } from '@t2s/core/state-db'
 import { SourceRegistry } from './sources/registry.js'
 import { downloadEndpoint, downloadJob } from './download/index.js'
-import { ExecuteSqlBodySchema, type ExecuteSqlBody } from '@t2s/core/contracts/sql'
+import { ExecuteSqlBodySchema, SQL_VERBS, type ExecuteSqlBody } from '@t2s/core/contracts/sql'
+import { DOWNLOAD_VERBS } from '@t2s/core/contracts/downloads'
 import { SftDatasetBodySchema, type SftDatasetBody } from '@t2s/core/contracts/datasets'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
 import { DatasetRecords, datasetEndpoints } from '@t2s/core/datasets/records'
@@ -55,18 +56,18 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
   ]
   const worker = new JobWorker({ nc: deps.nc, store: deps.jobs, service: 'dataset', db: deps.db, log: deps.log, kinds })
   const service = await serveEndpoints(deps.nc, { name: 'dataset', version: '0.1.0', description: 'Benchmark sources and SFT datasets', log: deps.log }, {
-    create_source: { input: CreateSourceBodySchema, handler: (b: CreateSourceBody) => sources.register(b) },
-    list_sources: { handler: () => { const items = sources.list(); return { items, total: items.length } } },
-    get_source: { input: ById, handler: ({ id }: { id: string }) => sources.get(id) },
-    download_source: downloadEndpoint({ jobs: deps.jobs, sources, dataDir: deps.dataDir }),
-    resolve_source: { input: ById, handler: ({ id }: { id: string }) => sources.resolve(id) },
-    execute_sql: { input: ExecuteSqlBodySchema, handler: async (b: ExecuteSqlBody) => await executeSql(sources, deps.sandbox, b, replyBudget(deps.nc)) },
+    [SOURCE_VERBS.create]: { input: CreateSourceBodySchema, handler: (b: CreateSourceBody) => sources.register(b) },
+    [SOURCE_VERBS.list]: { handler: () => { const items = sources.list(); return { items, total: items.length } } },
+    [SOURCE_VERBS.get]: { input: ById, handler: ({ id }: { id: string }) => sources.get(id) },
+    [DOWNLOAD_VERBS.create]: downloadEndpoint({ jobs: deps.jobs, sources, dataDir: deps.dataDir }),
+    [SOURCE_VERBS.resolve]: { input: ById, handler: ({ id }: { id: string }) => sources.resolve(id) },
+    [SQL_VERBS.execute]: { input: ExecuteSqlBodySchema, handler: async (b: ExecuteSqlBody) => await executeSql(sources, deps.sandbox, b, replyBudget(deps.nc)) },
     ...datasetEndpoints(records, SftDatasetBodySchema, async (b: SftDatasetBody) => await datasets.create(b)),
     get_schema: {
       input: Type.Object({ ...SchemaParamsSchema.properties, ...SchemaQuerySchema.properties }, { additionalProperties: false }),
       handler: (b: { id: string, db_id: string, sample_rows: number, column_descriptions: boolean }) => databaseSchema(sources, b)
     },
-    list_questions: {
+    [SOURCE_VERBS.questions]: {
       input: QuestionsPage,
       handler: ({ id, offset, limit }: { id: string, offset: number, limit: number }) => ({ ...sources.questions(id, offset, limit), offset, limit })
     }

@@ -1,12 +1,12 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { ResolvedSource } from '@t2s/core/contracts/sources'
+import { SOURCE_VERBS, type ResolvedSource } from '@t2s/core/contracts/sources'
 import { badRequest, ServiceError } from '@t2s/core/errors'
 import { callService } from '@t2s/core/nats/client'
 
 /** A registered source by id or name, from the dataset service; an unknown one is the caller's 400. */
 export async function resolveSource (nc: NatsConnection, source: string): Promise<ResolvedSource> {
   try {
-    return await callService<ResolvedSource>(nc, 'dataset', 'resolve_source', { id: source })
+    return await callService<ResolvedSource>(nc, 'dataset', SOURCE_VERBS.resolve, { id: source })
   } catch (err) {
     if (err instanceof ServiceError && err.codeName === 'NOT_FOUND') throw badRequest(`source "${source}" not found`)
     throw err

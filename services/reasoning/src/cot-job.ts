@@ -13,6 +13,7 @@ import { JobFailure, ServiceError } from '@t2s/core/errors'
 import type { FanOutJobKind, Item, JobContext } from '@t2s/core/jobs/kinds'
 import { LlmError } from '@t2s/core/llm/index'
 import { callService } from '@t2s/core/nats/client'
+import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
 import { PromptBuilder, SchemaRenderer, toRecipeJsonl } from '@t2s/core/prompts/index'
 import { checkDatabaseFiles, databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
 import type { SqlSandbox } from '@t2s/core/sql/sandbox'
@@ -129,7 +130,7 @@ const NO_TEACHER = 'no teacher model is configured: set TEACHER_BASE_URL to the 
 
 async function resolveSource (nc: NatsConnection, id: string): Promise<ResolvedSource> {
   try {
-    return await callService<ResolvedSource>(nc, 'dataset', 'resolve_source', { id })
+    return await callService<ResolvedSource>(nc, 'dataset', SOURCE_VERBS.resolve, { id })
   } catch (err) {
     // A source removed since the job was queued cannot come back by retrying.
     if (err instanceof ServiceError && err.codeName === 'NOT_FOUND') throw new JobFailure(err.message)

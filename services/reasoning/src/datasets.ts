@@ -6,6 +6,7 @@ import type { DatasetRecords } from '@t2s/core/datasets/records'
 import { checkSplitLimit } from '@t2s/core/datasets/split'
 import { ServiceError } from '@t2s/core/errors'
 import { callService } from '@t2s/core/nats/client'
+import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
 import { promptVersion } from '@t2s/core/prompts/index'
 
 export interface TeacherSettings {
@@ -27,7 +28,7 @@ export class CotDatasets {
       throw new ServiceError('UNAVAILABLE', 'no teacher model is configured: set TEACHER_BASE_URL (the teacher\'s OpenAI-compatible URL, e.g. http://vllm-teacher:8000/v1) for the reasoning service')
     }
     checkSplitLimit(body.limit)
-    const source = await callService<ResolvedSource>(this.nc, 'dataset', 'resolve_source', { id: body.source })
+    const source = await callService<ResolvedSource>(this.nc, 'dataset', SOURCE_VERBS.resolve, { id: body.source })
     const { idempotency_key: idempotencyKey, ...request } = body
     const teacher = { ...request.teacher, model: request.teacher.model ?? this.teacher.model }
     return await this.records.create({

@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { Type } from 'typebox'
 import { IdParamsSchema, PageQuerySchema, TERMINAL_STATUSES, type Accepted, type JobRecord } from '@t2s/core/contracts/common'
 import { DATASET_VERBS, datasetServiceFor, type DatasetFile } from '@t2s/core/contracts/datasets'
-import { CreateTrainingJobBodySchema, type CreateTrainingJobBody, type TrainingJob, type TrainingMethod } from '@t2s/core/contracts/training'
+import { CreateTrainingJobBodySchema, TRAINING_VERBS, type CreateTrainingJobBody, type TrainingJob, type TrainingMethod } from '@t2s/core/contracts/training'
 import { artifactDir } from '@t2s/core/datasets/artifacts'
 import { badRequest, conflict, notFound, ServiceError } from '@t2s/core/errors'
 import type { JobStore } from '@t2s/core/jobs/store'
@@ -153,8 +153,8 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
   })
 
   const service = await serveEndpoints(deps.nc, { name: 'trainer', version: '0.1.0', description: 'Training jobs: runs trainer-gpu, keeps the loss series, publishes adapters', log: deps.log }, {
-    create_training_job: { input: CreateTrainingJobBodySchema, handler: create },
-    list_training_jobs: {
+    [TRAINING_VERBS.create]: { input: CreateTrainingJobBodySchema, handler: create },
+    [TRAINING_VERBS.list]: {
       input: PageQuerySchema,
       handler: async ({ offset, limit }: { offset: number, limit: number }) => {
         const { rows, total } = repo.list(offset, limit)
@@ -162,8 +162,8 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
         return { items, total }
       }
     },
-    get_training_job: { input: ById, handler: async ({ id }: { id: string }) => await view(repo.require(id)) },
-    training_loss_svg: {
+    [TRAINING_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await view(repo.require(id)) },
+    [TRAINING_VERBS.lossSvg]: {
       input: ById,
       handler: async ({ id }: { id: string }) => {
         const row = repo.require(id)

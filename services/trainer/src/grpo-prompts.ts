@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { DATASET_VERBS, type Dataset } from '@t2s/core/contracts/datasets'
-import type { ResolvedSource } from '@t2s/core/contracts/sources'
+import { SOURCE_VERBS, type ResolvedSource } from '@t2s/core/contracts/sources'
 import { seededSplit } from '@t2s/core/datasets/split'
 import { badRequest, ServiceError } from '@t2s/core/errors'
 import { callService } from '@t2s/core/nats/client'
@@ -25,7 +25,7 @@ export async function writeGrpoPrompts (nc: NatsConnection, datasetId: string, t
   const ds = await callService<Dataset>(nc, 'dataset', DATASET_VERBS.get, { id: datasetId }, { timeout: 10_000 })
   let src: ResolvedSource
   try {
-    src = await callService<ResolvedSource>(nc, 'dataset', 'resolve_source', { id: ds.source.id }, { timeout: 10_000 })
+    src = await callService<ResolvedSource>(nc, 'dataset', SOURCE_VERBS.resolve, { id: ds.source.id }, { timeout: 10_000 })
   } catch (err) {
     if (err instanceof ServiceError && err.codeName === 'NOT_FOUND') throw badRequest(`dataset "${datasetId}": its source "${ds.source.name}" is no longer registered`)
     throw err

@@ -1,5 +1,8 @@
 import { Type, type Static } from 'typebox'
 
+/** The dataset service's download verb. */
+export const DOWNLOAD_VERBS = { create: 'download_source' } as const
+
 /** The official BIRD archives (docs/recipe-formats.md §1): what a download fetches when it names no url. */
 export const BIRD_ARCHIVES = {
   dev: 'https://bird-bench.oss-cn-beijing.aliyuncs.com/dev.zip',

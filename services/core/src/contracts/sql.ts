@@ -1,5 +1,8 @@
 import { Type, type Static } from 'typebox'
 
+/** The dataset service's sandbox verb. */
+export const SQL_VERBS = { execute: 'execute_sql' } as const
+
 /** Cap on an interactive query's deadline: the pool has one process per core, shared by every caller. */
 export const MAX_INTERACTIVE_TIMEOUT_MS = 10_000
 /** How long an interactive query may wait for a process before it is answered 503 (well inside the gateway's own deadline). */

@@ -1,6 +1,9 @@
 import { Type, type Static, type TOptional } from 'typebox'
 import { JobStatusSchema } from './common.js'
 
+/** The trainer service's verbs (`t2s.trainer.<verb>`). */
+export const TRAINING_VERBS = { create: 'create_training_job', list: 'list_training_jobs', get: 'get_training_job', lossSvg: 'training_loss_svg' } as const
+
 /**
  * Training jobs (the trainer service). Hyper-parameters left out take the trainer's
  * defaults, which are the recipe's (docs/recipe-formats.md §5): LoRA r 256, alpha 128, dropout

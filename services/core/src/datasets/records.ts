@@ -92,6 +92,9 @@ export class DatasetRecords {
     this.o.db.prepare(`INSERT OR IGNORE INTO ${this.o.table} (id, kind, job_id, source_id, source_name, params, prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(id, this.o.kind, jobId, d.source.id, d.source.name, JSON.stringify(d.params), JSON.stringify(d.prompt), new Date().toISOString())
     const row = this.row(id)
+    if (suffix && !sameRequest(row, d)) {
+      throw new ServiceError('UNPROCESSABLE', `Idempotency-Key "${d.idempotencyKey}" was already used for another request (dataset ${id}); send a new key to build a different dataset`)
+    }
     try {
       const job = await this.o.jobs.submit({
         id: row.job_id,
@@ -159,6 +162,18 @@ export class DatasetRecords {
       finished_at: row.finished_at ?? job?.finished_at ?? null
     }
   }
+}
+
+/** JSON with its object keys sorted, so that two requests differing only in key order compare equal. */
+function canonicalJson (value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v)
+}
+
+/** Whether a retried create (same idempotency key) asks for what the recorded dataset was built from. */
+function sameRequest (row: DatasetRow, d: NewDataset): boolean {
+  return row.source_id === d.source.id && canonicalJson(JSON.parse(row.params)) === canonicalJson(d.params)
 }
 
 const ById = Type.Object({ id: Type.String({ minLength: 1 }) })

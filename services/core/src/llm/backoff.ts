@@ -1,5 +1,7 @@
 // Retry timing: exponential backoff with jitter, the server's retry-after hints, abortable sleep.
 
+import { setTimeout as delay } from 'node:timers/promises'
+
 export interface RetryPolicy {
   /** retries after the first attempt (so max + 1 attempts at most) */
   max: number
@@ -51,20 +53,11 @@ export function retryDelayMs (retry: number, policy: RetryPolicy, headers?: Head
 }
 
 /** Sleeps `ms`; rejects with the signal's reason as soon as it aborts. */
-export function sleep (ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(signal.reason)
-      return
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    function onAbort (): void {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
+export async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal })
+  } catch (err) {
+    // node's AbortError wraps the reason; callers (and their callers) expect the reason itself.
+    throw signal?.aborted === true ? signal.reason : err
+  }
 }

@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises'
+
 /**
  * A FIFO counting semaphore whose waiters can give up: bounds how many async tasks run at
  * once (items of a job, requests to an endpoint, creations of a resource).
@@ -66,10 +68,10 @@ export class Semaphore {
   }
 }
 
-export const sleep = async (ms: number, signal?: AbortSignal) => await new Promise<void>((resolve) => {
-  const t = setTimeout(resolve, ms)
-  signal?.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
-})
+/** Waits `ms`, or less when `signal` aborts first (then resolves too: the caller checks why it woke). */
+export async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
+  await delay(ms, undefined, { signal }).catch((err: unknown) => { if (signal?.aborted !== true) throw err })
+}
 
 /**
  * A counting semaphore shared by several parties (jobs): waiters are granted slots by

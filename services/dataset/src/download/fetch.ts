@@ -66,6 +66,8 @@ export async function fetchResumable (opts: FetchOptions): Promise<FetchResult> 
     await opts.onProgress?.(have, have)
     return { bytes: have, sha256: hash.digest('hex'), resumed: 0 }
   }
+  // Every failure names the host: which mirror or proxy failed is the first thing to check.
+  const host = new URL(opts.url).host
   let resumed = 0
   let failures = 0
   let lastProgress = 0
@@ -98,7 +100,7 @@ export async function fetchResumable (opts: FetchOptions): Promise<FetchResult> 
         const range = parseContentRange(res.headers.get('content-range'))
         if (!range || range.start !== have) {
           await res.body?.cancel()
-          throw new DownloadError(`the server answered a resume at byte ${have} with range ${res.headers.get('content-range') ?? '(none)'}`)
+          throw new DownloadError(`${host} answered a resume at byte ${have} with range ${res.headers.get('content-range') ?? '(none)'}`)
         }
         resumed++
         await opts.onLog?.(`resumed at ${have} bytes`, { bytes: have, total: range.total })
@@ -118,7 +120,7 @@ export async function fetchResumable (opts: FetchOptions): Promise<FetchResult> 
       } else {
         await res.body?.cancel()
         if (RETRYABLE_STATUS.has(res.status)) throw new Error(`HTTP ${res.status}`)
-        throw new DownloadError(`the server answered HTTP ${res.status} for the archive`)
+        throw new DownloadError(`${host} answered HTTP ${res.status} for the archive`)
       }
       await report(true)
       if (res.body) {
@@ -139,7 +141,7 @@ export async function fetchResumable (opts: FetchOptions): Promise<FetchResult> 
       }
       const total = meta?.total ?? null
       if (total !== null && have < total) throw new Error(`connection closed at ${have} of ${total} bytes`)
-      if (total !== null && have > total) throw new DownloadError(`received ${have} bytes, more than the announced ${total}`)
+      if (total !== null && have > total) throw new DownloadError(`${host} sent ${have} bytes, more than the announced ${total}`)
       break
     } catch (err) {
       if (opts.signal.aborted) throw err
@@ -152,7 +154,7 @@ export async function fetchResumable (opts: FetchOptions): Promise<FetchResult> 
       }
       failures = have > startedAt ? 1 : failures + 1
       const reason = attempt.signal.aborted ? String((attempt.signal.reason as Error)?.message ?? attempt.signal.reason) : describe(err)
-      if (failures > maxAttempts) throw new DownloadError(`download failed after ${maxAttempts} attempts without progress: ${reason}`)
+      if (failures > maxAttempts) throw new DownloadError(`download from ${host} failed after ${maxAttempts} attempts without progress: ${reason}`)
       const wait = delay(failures)
       await opts.onLog?.(`transfer interrupted at ${have} bytes (${reason}); resuming in ${Math.round(wait / 100) / 10} s`, { bytes: have })
       await sleep(wait, undefined, { signal: opts.signal })

@@ -1,3 +1,5 @@
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsync } from 'fastify'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { ServiceName } from '@t2s/core/contracts/subjects'
 import { ServiceError } from '@t2s/core/errors'
@@ -8,7 +10,7 @@ import { callService } from '@t2s/core/nats/client'
 export class Bus {
   constructor (readonly nc?: NatsConnection, readonly jobStore?: JobStore) {}
 
-  async call<O> (service: ServiceName, verb: string, payload: unknown, timeout = 10_000): Promise<O> {
+  async call<O = unknown> (service: ServiceName, verb: string, payload: unknown, timeout = 10_000): Promise<O> {
     if (!this.nc) throw new ServiceError('UNAVAILABLE', 'the message bus is not connected')
     return await callService<O>(this.nc, service, verb, payload, { timeout })
   }
@@ -18,3 +20,21 @@ export class Bus {
     return this.jobStore
   }
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    bus: Bus
+  }
+}
+
+export interface BusOptions {
+  nc?: NatsConnection
+  jobs?: JobStore
+}
+
+/** Decorates `fastify.bus`; route plugins name 'bus' in their dependencies. */
+const bus: FastifyPluginAsync<BusOptions> = async (fastify, opts) => {
+  fastify.decorate('bus', new Bus(opts.nc, opts.jobs))
+}
+
+export default fp(bus, { name: 'bus' })

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsync } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 
@@ -14,8 +15,12 @@ const API_TAGS = [
   { name: 'jobs', description: 'Any long operation: status, progress events, cancellation' }
 ]
 
-/** OpenAPI 3.1 document at /docs/json and Swagger UI at /docs; registered before any route. */
-export async function registerDocs (app: FastifyInstance): Promise<void> {
+/**
+ * OpenAPI 3.1 document at /docs/json and Swagger UI at /docs; registered before any route
+ * so that it sees them all.
+ * @see https://github.com/fastify/fastify-swagger
+ */
+const docs: FastifyPluginAsync = async (app) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -29,7 +34,9 @@ export async function registerDocs (app: FastifyInstance): Promise<void> {
       security: [{ bearer: [] }]
     },
     hideUntagged: true,
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false, uiConfig: { persistAuthorization: true } })
 }
+
+export default fp(docs, { name: 'docs' })
