@@ -7,6 +7,7 @@ import { EvaluationSchema } from '@t2s/core/contracts/evaluations'
 import { DatasetSchema } from '@t2s/core/contracts/datasets'
 import { SqlResultSchema } from '@t2s/core/contracts/sql'
 import { TrainingJobSchema } from '@t2s/core/contracts/training'
+import { ModelServerSchema } from '@t2s/core/contracts/model-servers'
 import type { JobStore } from '@t2s/core/jobs/store'
 import { REDACT_PATHS } from '@t2s/core/log'
 import { Bus } from './lib/bus.js'
@@ -19,6 +20,7 @@ import { jobRoutes } from './routes/jobs.js'
 import { sourceRoutes } from './routes/sources.js'
 import { evaluationRoutes } from './routes/evaluations.js'
 import { modelRoutes } from './routes/models.js'
+import { modelServerRoutes } from './routes/model-servers.js'
 import { sqlGenerateRoutes } from './routes/sql-generate.js'
 import { downloadRoutes } from './routes/downloads.js'
 import { datasetRoutes } from './routes/datasets.js'
@@ -55,7 +57,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, discriminator: true } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema]) app.addSchema(schema)
+  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema, ModelServerSchema]) app.addSchema(schema)
   await registerDocs(app)
   await registerSecurity(app, { rateLimitMax: opts.rateLimitMax ?? 6000, corsOrigins: opts.corsOrigins ?? [] })
   registerAuth(app, opts.apiKeys)
@@ -67,6 +69,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   sourceRoutes(app, bus)
   evaluationRoutes(app, bus)
   modelRoutes(app, bus)
+  modelServerRoutes(app, bus)
   sqlGenerateRoutes(app, bus)
   downloadRoutes(app, bus)
   datasetRoutes(app, bus, opts.dataDir ?? './data')

@@ -6,6 +6,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'No such resource',
   409: 'Conflicts with the current state',
   413: 'Body larger than 1 MiB',
+  422: 'Understood but cannot be done (e.g. a model server that does not answer)',
   429: 'Rate limit reached; retry after the retry-after header',
   503: 'A service or model server the request needs is not available',
   504: 'A service did not answer in time'

@@ -12,6 +12,8 @@ export interface EvaluationOptions {
   temperature?: number
   samples: number
   request_timeout_s: number
+  /** the model server asked (model evaluations only; absent in evaluations made before servers existed: student) */
+  server?: string
   limit?: number
 }
 
@@ -119,6 +121,11 @@ export class EvaluationStore {
 
   list (limit: number): EvaluationRow[] {
     return this.db.prepare('SELECT * FROM evaluations ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as EvaluationRow[]
+  }
+
+  /** Evaluations not marked finished (a cancelled or failed job may leave one: callers check the job). */
+  unfinished (): EvaluationRow[] {
+    return this.db.prepare('SELECT * FROM evaluations WHERE finished_at IS NULL').all() as EvaluationRow[]
   }
 
   prediction (id: string, idx: number): string | null {
