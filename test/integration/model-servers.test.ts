@@ -12,7 +12,7 @@ import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 
 const N = 12
 const goldOf = (i: number) => `SELECT name FROM pet WHERE id % ${N} = ${i} ORDER BY id`
-const questionOf = (text: string) => Number(/-- Question: question (\d+)$/.exec(text)?.[1] ?? -1)
+const questionOf = (text: string) => Number(/-- (?:Text )?Question(?: Input)?: question (\d+)\b/.exec(text)?.[1] ?? -1)
 const SECRET = 'sk-model-server-secret-7f3a9c'
 
 describe('model servers', { timeout: 180_000 }, () => {
@@ -45,7 +45,7 @@ describe('model servers', { timeout: 180_000 }, () => {
         return '```sql\n' + (q % 2 === 0 ? goldOf(q) : 'SELECT kind FROM pet') + '\n```'
       }
     })
-    stack = await startStack(['dataset', 'evaluator'], { STUDENT_BASE_URL: right.url, STUDENT_MODEL: 'student' })
+    stack = await startStack(['dataset', 'evaluator', 'reasoning'], { STUDENT_BASE_URL: right.url, STUDENT_MODEL: 'student' })
     const dir = join(stack.dataDir, 'pets')
     mkdirSync(join(dir, 'db', 'pets'), { recursive: true })
     const db = new Database(join(dir, 'db', 'pets', 'pets.sqlite'))
@@ -106,6 +106,20 @@ describe('model servers', { timeout: 180_000 }, () => {
     const generated = await inject('POST', '/v1/sql/generate', { source: 'pets', db_id: 'pets', question: 'question 3', server: 'big' })
     assert.equal(generated.statusCode, 200, generated.body)
     assert.deepEqual([generated.json().server, generated.json().model, generated.json().sql], ['big', 'big-model', 'SELECT kind FROM pet'])
+  })
+
+  test('a CoT dataset asks the server it names (the teacher is unset here): only its right answers are kept', async () => {
+    const unset = await inject('POST', '/v1/datasets', { source: 'pets', kind: 'cot' })
+    assert.equal(unset.statusCode, 503, unset.body)
+    assert.match(unset.json().detail, /no teacher model is configured/)
+    const res = await inject('POST', '/v1/datasets', { source: 'pets', kind: 'cot', teacher: { server: 'big' } })
+    assert.equal(res.statusCode, 202, res.body)
+    const { id, job_id: jobId } = res.json()
+    const job = await stack.waitJob(jobId, 90_000)
+    assert.equal(job.status, 'succeeded', JSON.stringify(job))
+    const d = (await inject('GET', `/v1/datasets/${id}`)).json()
+    assert.deepEqual(d.params.teacher, { server: 'big', model: 'big-model', temperature: 0 })
+    assert.equal(d.stats.kept, N / 2)
   })
 
   test('PATCH re-probes and changes; an unknown server is a 400; DELETE is idempotent', async () => {

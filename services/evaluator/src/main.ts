@@ -4,7 +4,8 @@ import { runService } from '@t2s/core/service-main'
 import { buildEvaluatorApp } from './app.js'
 import { openEvaluatorDb } from './db.js'
 import { openModelServersBucket, ModelServerRegistry } from '@t2s/core/models/servers'
-import { registeredClients, studentServer, teacherServer } from './models.js'
+import { envServer, registeredServerClients } from '@t2s/core/models/clients'
+import { NO_STUDENT } from './models.js'
 
 const Env = envSchema({
   STUDENT_BASE_URL: Type.String({ default: '', description: "The student's OpenAI-compatible URL ending in /v1 (vLLM); unset: model evaluations answer 503" }),
@@ -23,13 +24,16 @@ const Env = envSchema({
 })
 
 await runService('evaluator', Env, async ({ config, log, nc, jobs, stateDbPath }) => {
-  const student = config.STUDENT_BASE_URL === '' ? null : { baseUrl: config.STUDENT_BASE_URL, model: config.STUDENT_MODEL, apiKey: config.STUDENT_API_KEY || undefined, retries: config.STUDENT_RETRIES, concurrency: config.STUDENT_CONCURRENCY }
-  const teacher = config.TEACHER_BASE_URL === '' ? null : { baseUrl: config.TEACHER_BASE_URL, model: config.TEACHER_MODEL, apiKey: config.TEACHER_API_KEY || undefined, retries: config.STUDENT_RETRIES, concurrency: config.TEACHER_CONCURRENCY }
+  // Bounded retries on 429/5xx/connection errors, none on timeouts: an evaluation reports a
+  // timed-out generation instead of paying for it again. Per-request timeouts come from its options.
+  const retries = { max: config.STUDENT_RETRIES, onTimeout: false }
+  const student = config.STUDENT_BASE_URL === '' ? null : { baseUrl: config.STUDENT_BASE_URL, model: config.STUDENT_MODEL, apiKey: config.STUDENT_API_KEY || undefined, retries, concurrency: config.STUDENT_CONCURRENCY }
+  const teacher = config.TEACHER_BASE_URL === '' ? null : { baseUrl: config.TEACHER_BASE_URL, model: config.TEACHER_MODEL, apiKey: config.TEACHER_API_KEY || undefined, retries, concurrency: config.TEACHER_CONCURRENCY }
   if (student === null) log.warn('STUDENT_BASE_URL is not set: model evaluations and /v1/sql/generate on the student answer 503 until it is')
   const servers = new ModelServerRegistry(await openModelServersBucket(nc), [
-    teacherServer(teacher, config.TEACHER_MODEL, log),
-    studentServer(student, config.STUDENT_MODEL, log)
-  ], registeredClients(config.STUDENT_RETRIES, log))
+    envServer('teacher', teacher, config.TEACHER_MODEL, 'TEACHER_BASE_URL is not set for the evaluator: the teacher server cannot be asked (set it to the OpenAI-compatible URL ending in /v1)', log),
+    envServer('student', student, config.STUDENT_MODEL, NO_STUDENT, log)
+  ], registeredServerClients(retries, log))
   return await buildEvaluatorApp({
     nc,
     jobs,

@@ -3,7 +3,7 @@ import { CotDatasetBodySchema, type CotDatasetBody } from '@t2s/core/contracts/d
 import type { JobStore } from '@t2s/core/jobs/store'
 import { JobWorker } from '@t2s/core/jobs/worker'
 import type { ConsumerTuning } from '@t2s/core/jobs/setup'
-import type { LlmClient } from '@t2s/core/llm/index'
+import type { ModelServerRegistry } from '@t2s/core/models/servers'
 import type { Logger } from '@t2s/core/log'
 import { serveEndpoints } from '@t2s/core/nats/service'
 import { countTokens } from '@t2s/core/prompts/index'
@@ -22,10 +22,8 @@ export interface ReasoningAppDeps {
   log: Logger
   dataDir: string
   sandbox: SqlSandbox
-  /** The teacher endpoint; null when TEACHER_BASE_URL is unset (create then answers 503). */
-  teacher: LlmClient | null
-  /** The model asked when a request names none (TEACHER_MODEL). */
-  teacherModel: string
+  /** The model servers: the environment's teacher (unset: create answers 503), and registered ones. */
+  servers: ModelServerRegistry
   /** Per query deadline of gold and answer SQL. */
   sqlTimeoutMs?: number
   maxRows?: number
@@ -49,13 +47,14 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
     // Counted from the committed items, so they move while the job runs.
     liveStats: (jobId) => ({ ...readStats(jobId) })
   })
-  const teacher = deps.teacher ? new Teacher(deps.db, deps.teacher) : null
-  const datasets = new CotDatasets(records, deps.nc, { baseUrl: deps.teacher ? 'configured' : null, model: deps.teacherModel })
+  const teacher = new Teacher(deps.db, async (server) => (await deps.servers.resolve(server)).client)
+  const datasets = new CotDatasets(records, deps.nc, deps.servers)
   const job = cotDatasetJob({
     nc: deps.nc,
     db: deps.db,
     datasets: records,
     teacher,
+    servers: deps.servers,
     sandbox: deps.sandbox,
     dataDir: deps.dataDir,
     sqlTimeoutMs: deps.sqlTimeoutMs ?? 30_000,

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { JobStatusSchema } from './common.js'
+import { ServerNameSchema } from './model-servers.js'
 
 /**
  * Datasets are built by two services: `sft` by dataset (ids `ds_…`), `cot` by reasoning
@@ -35,7 +36,8 @@ export const CotDatasetBodySchema = Type.Object({
   source: Type.String({ minLength: 1, description: 'Source id or name' }),
   kind: Type.Literal('cot'),
   teacher: Type.Object({
-    model: Type.Optional(Type.String({ minLength: 1, description: 'Served model name; default TEACHER_MODEL' })),
+    server: Type.Optional(Type.Unsafe<string>({ ...ServerNameSchema, description: 'The model server asked (GET /v1/model-servers): default `teacher` (TEACHER_BASE_URL)' })),
+    model: Type.Optional(Type.String({ minLength: 1, description: "Served model name; default the server's default model (TEACHER_MODEL for the teacher)" })),
     temperature: Type.Number({ minimum: 0, maximum: 2, default: 0 }),
     max_tokens: Type.Optional(Type.Integer({ minimum: 1, maximum: 32768 }))
   }, { additionalProperties: false, default: { temperature: 0 } }),
