@@ -21,6 +21,7 @@ import { sourceRoutes } from './routes/sources.js'
 import { evaluationRoutes } from './routes/evaluations.js'
 import { modelRoutes } from './routes/models.js'
 import { modelServerRoutes } from './routes/model-servers.js'
+import { deletionRoutes } from './routes/deletions.js'
 import { sqlGenerateRoutes } from './routes/sql-generate.js'
 import { downloadRoutes } from './routes/downloads.js'
 import { datasetRoutes } from './routes/datasets.js'
@@ -75,5 +76,6 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   datasetRoutes(app, bus, opts.dataDir ?? './data')
   sqlRoutes(app, bus)
   trainingJobRoutes(app, bus)
+  deletionRoutes(app, bus)
   return app
 }

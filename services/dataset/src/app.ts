@@ -17,6 +17,7 @@ import { GoldChecks } from './datasets/gold-checks.js'
 import { SftDatasets } from './datasets/service.js'
 import { SFT_JOB_KIND, sftDatasetJob } from './datasets/sft-job.js'
 import { executeSql } from './sql/execute.js'
+import { deleteSource } from './sources/delete.js'
 
 export interface DatasetAppDeps {
   nc: NatsConnection
@@ -53,6 +54,7 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
     create_source: { input: CreateSourceBodySchema, handler: (b: CreateSourceBody) => sources.register(b) },
     list_sources: { handler: () => { const items = sources.list(); return { items, total: items.length } } },
     get_source: { input: ById, handler: ({ id }: { id: string }) => sources.get(id) },
+    delete_source: { input: ById, handler: async ({ id }: { id: string }) => { await deleteSource(sources, deps.jobs, id); return null } },
     download_source: downloadEndpoint({ jobs: deps.jobs, sources, dataDir: deps.dataDir }),
     resolve_source: { input: ById, handler: ({ id }: { id: string }) => sources.resolve(id) },
     execute_sql: { input: ExecuteSqlBodySchema, handler: async (b: ExecuteSqlBody) => await executeSql(sources, deps.sandbox, b) },
@@ -62,6 +64,8 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
       handler: ({ id, offset, limit }: { id: string, offset: number, limit: number }) => ({ ...sources.questions(id, offset, limit), offset, limit })
     }
   })
+  const swept = await records.sweep()
+  if (swept.length > 0) deps.log.info({ datasets: swept }, 'removed the files of datasets deleted before a crash')
   await worker.start()
   return {
     service,

@@ -7,6 +7,7 @@ import type { ConsumerTuning } from '@t2s/core/jobs/setup'
 import type { Logger } from '@t2s/core/log'
 import { CreateModelServerBodySchema, MODEL_SERVER_VERBS, ServerNameSchema, UpdateModelServerBodySchema } from '@t2s/core/contracts/model-servers'
 import type { ModelServerRegistry } from '@t2s/core/models/servers'
+import { sweepOrphanJobs } from '@t2s/core/lifecycle/deletion'
 import { serveEndpoints } from '@t2s/core/nats/service'
 import { PromptBuilder } from '@t2s/core/prompts/index'
 import { SqlSandbox } from '@t2s/core/sql/sandbox'
@@ -69,12 +70,15 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
     [EVALUATION_VERBS.predictions]: { input: PredictionsQuery, handler: (q) => evaluations.predictions(q) },
     [EVALUATION_VERBS.generate]: { input: GenerateSqlBodySchema, handler: async (b) => await evaluations.generate(b) },
     [EVALUATION_VERBS.models]: { handler: async () => await evaluations.models() },
+    [EVALUATION_VERBS.delete]: { input: ById, handler: async ({ id }: { id: string }) => { await evaluations.delete(id); return null } },
     [MODEL_SERVER_VERBS.create]: { input: CreateModelServerBodySchema, handler: async (b) => await deps.servers.create(b) },
     [MODEL_SERVER_VERBS.list]: { handler: async () => { const items = await deps.servers.list(); return { items, total: items.length } } },
     [MODEL_SERVER_VERBS.get]: { input: ByName, handler: async ({ name }: { name: string }) => await deps.servers.get(name) },
     [MODEL_SERVER_VERBS.update]: { input: PatchServer, handler: async ({ name, patch }) => await deps.servers.update(name, patch) },
     [MODEL_SERVER_VERBS.delete]: { input: ByName, handler: async ({ name }: { name: string }) => { await evaluations.refuseIfServerBusy(name); await deps.servers.delete(name); return null } }
   })
+  // Job records of evaluations whose delete was cut short by a crash.
+  await sweepOrphanJobs(deps.jobs, 'evaluation', (id) => { try { store.get(id); return true } catch { return false } })
   await worker.start()
   return {
     service,

@@ -4,6 +4,8 @@ import type { CreateEvaluationBody, Evaluation, EvaluationItem, GenerateSqlBody,
 import type { ResolvedSource } from '@t2s/core/contracts/sources'
 import { badRequest, conflict, ServiceError, unavailable } from '@t2s/core/errors'
 import { newId, type JobStore } from '@t2s/core/jobs/store'
+import { activeJobsUsing, refuseWhileUsed } from '@t2s/core/lifecycle/deletion'
+import { deleteJobRows } from '@t2s/core/state-db'
 import { LlmError } from '@t2s/core/llm/index'
 import type { ModelServerRegistry, ResolvedServer } from '@t2s/core/models/servers'
 import { callService } from '@t2s/core/nats/client'
@@ -158,6 +160,22 @@ export class EvaluationService {
 
   async models (): Promise<Models> {
     return await allServerModels(this.deps.servers)
+  }
+
+  /** Deletes an evaluation (report, items, predictions); 409 while its job has not ended; one not there is no error. */
+  async delete (id: string): Promise<void> {
+    let row
+    try {
+      row = this.deps.store.get(id)
+    } catch {
+      return
+    }
+    refuseWhileUsed(`evaluation ${id}`, await activeJobsUsing(this.deps.jobs, (j) => j.id === row.job_id))
+    this.deps.store.db.transaction(() => {
+      this.deps.store.delete(id)
+      deleteJobRows(this.deps.store.db, row.job_id)
+    })()
+    await this.deps.jobs.remove(row.job_id, { force: true })
   }
 
   /** A server that a queued or running evaluation asks cannot be removed: 409 naming them. */

@@ -106,8 +106,10 @@ export class EvaluationStore {
     })()
   }
 
+  /** Removes an evaluation with its predictions and scored items, in one transaction. */
   delete (id: string): void {
     this.db.transaction(() => {
+      this.db.prepare('DELETE FROM eval_items WHERE eval_id = ?').run(id)
       this.db.prepare('DELETE FROM eval_predictions WHERE eval_id = ?').run(id)
       this.db.prepare('DELETE FROM evaluations WHERE id = ?').run(id)
     })()

@@ -45,7 +45,12 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
     jobKind: COT_JOB_KIND,
     service: 'reasoning',
     // Counted from the committed items, so they move while the job runs.
-    liveStats: (jobId) => ({ ...readStats(jobId) })
+    liveStats: (jobId) => ({ ...readStats(jobId) }),
+    // The judged items and call counts go with the dataset; the teacher cache stays (answers are paid for).
+    deleteJobItems: (jobId) => {
+      deps.db.prepare('DELETE FROM cot_items WHERE job_id = ?').run(jobId)
+      deps.db.prepare('DELETE FROM teacher_calls WHERE job_id = ?').run(jobId)
+    }
   })
   const teacher = new Teacher(deps.db, async (server) => (await deps.servers.resolve(server)).client)
   const datasets = new CotDatasets(records, deps.nc, deps.servers)
@@ -76,6 +81,8 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
   // The Llama 3 tokenizer decodes its vocabulary on first use (about 1.5 s of CPU): pay it
   // before any message is held, not in a job's finish while other items wait for heartbeats.
   countTokens('warm up')
+  const swept = await records.sweep()
+  if (swept.length > 0) deps.log.info({ datasets: swept }, 'removed the files of datasets deleted before a crash')
   await worker.start()
   return {
     service,

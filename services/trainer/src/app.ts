@@ -20,6 +20,7 @@ import type { CommandOptions } from './command.js'
 import { trainingJobKind, TRAINING_KIND, type StudentServer } from './job.js'
 import { renderLossSvg, spread } from './loss-chart.js'
 import { TrainingRepo, type TrainingRow } from './repo.js'
+import { deleteTraining, sweepTrainingRuns } from './delete.js'
 import { checkBatch, trainerConfig } from './trainer-config.js'
 
 export interface TrainerAppDeps {
@@ -137,6 +138,7 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
 
   const service = await serveEndpoints(deps.nc, { name: 'trainer', version: '0.1.0', description: 'Training jobs: runs trainer-gpu, keeps the loss series, publishes adapters', log: deps.log }, {
     create_training_job: { input: CreateTrainingJobBodySchema, handler: create },
+    delete_training_job: { input: ById, handler: async ({ id }: { id: string }) => { await deleteTraining({ ...deps, repo }, id); return null } },
     list_training_jobs: {
       input: PageQuerySchema,
       handler: async ({ offset, limit }: { offset: number, limit: number }) => {
@@ -157,6 +159,8 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
       }
     }
   })
+  const swept = await sweepTrainingRuns({ repo, dataDir: deps.dataDir, jobs: deps.jobs })
+  if (swept.length > 0) deps.log.info({ runs: swept }, 'removed the run folders of training jobs deleted before a crash')
   await worker.start()
   return {
     service,

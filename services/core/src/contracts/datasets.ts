@@ -7,7 +7,7 @@ import { ServerNameSchema } from './model-servers.js'
  * (ids `cot_…`). Both answer the same verbs with the same shapes, and the gateway routes
  * by kind on create and by id prefix afterwards.
  */
-export const DATASET_VERBS = { create: 'create_dataset', get: 'get_dataset', list: 'list_datasets', file: 'dataset_file' } as const
+export const DATASET_VERBS = { create: 'create_dataset', get: 'get_dataset', list: 'list_datasets', file: 'dataset_file', delete: 'delete_dataset' } as const
 export const datasetServiceFor = (idOrKind: string): 'dataset' | 'reasoning' =>
   idOrKind === 'cot' || idOrKind.startsWith('cot_') ? 'reasoning' : 'dataset'
 

@@ -14,7 +14,8 @@ export const EVALUATION_VERBS = {
   items: 'evaluation_items',
   predictions: 'evaluation_predictions',
   generate: 'generate_sql',
-  models: 'list_models'
+  models: 'list_models',
+  delete: 'delete_evaluation'
 } as const
 
 export const ItemStatusSchema = Type.Union([
