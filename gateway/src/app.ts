@@ -22,6 +22,7 @@ import { evaluationRoutes } from './routes/evaluations.js'
 import { modelRoutes } from './routes/models.js'
 import { modelServerRoutes } from './routes/model-servers.js'
 import { deletionRoutes } from './routes/deletions.js'
+import { usageRoutes } from './routes/usage.js'
 import { sqlGenerateRoutes } from './routes/sql-generate.js'
 import { downloadRoutes } from './routes/downloads.js'
 import { datasetRoutes } from './routes/datasets.js'
@@ -77,5 +78,6 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   sqlRoutes(app, bus)
   trainingJobRoutes(app, bus)
   deletionRoutes(app, bus)
+  usageRoutes(app, bus)
   return app
 }

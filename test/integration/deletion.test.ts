@@ -2,7 +2,7 @@
 // still uses it, records and files gone when the API says so, idempotent repeats, the adapter
 // unloaded from the student first, and a dataset service killed mid-delete leaving no half state.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import Database from 'better-sqlite3'
@@ -77,6 +77,24 @@ describe('deleting sources, datasets, evaluations, training jobs and jobs', { ti
     assert.equal((await call('GET', `/v1/evaluations/${ev.id}/items`)).statusCode, 404)
     assert.equal((await call('GET', `/v1/jobs/${ev.job_id}`)).statusCode, 404, 'its job went with it')
     assert.equal((await call('DELETE', `/v1/evaluations/${ev.id}`)).statusCode, 204, 'idempotent')
+  })
+
+  test('GET /v1/usage counts each dataset\'s files to the byte, the state DBs and the NATS store; a deleted dataset leaves it', async () => {
+    const ds = await sftDataset()
+    const dir = join(stack.dataDir, 'artifacts', 'datasets', ds.id)
+    const onDisk = readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0)
+    const usage = (await call('GET', '/v1/usage')).json()
+    const kind = (name: string) => usage.kinds.find((k: { kind: string }) => k.kind === name)
+    assert.deepEqual(kind('datasets').items.find((i: { id: string }) => i.id === ds.id), { id: ds.id, bytes: onDisk })
+    assert.deepEqual(kind('state_dbs').items.map((i: { id: string }) => i.id).sort(), ['dataset', 'evaluator', 'trainer'])
+    assert.ok(kind('nats_store').items.some((i: { id: string }) => i.id === 'KV_t2s_jobs'), JSON.stringify(kind('nats_store')))
+    assert.equal(kind('evaluations').note, 'rows inside the evaluator state DB (counted there too)')
+    assert.equal(usage.data_dir.min_free_bytes, 1024 * 1024 * 1024)
+    assert.equal(typeof usage.data_dir.free_bytes, 'number')
+    assert.equal(usage.total_bytes, usage.kinds.filter((k: { kind: string }) => k.kind !== 'evaluations').reduce((s: number, k: { bytes: number }) => s + k.bytes, 0))
+    assert.equal((await call('DELETE', `/v1/datasets/${ds.id}`)).statusCode, 204)
+    const after = (await call('GET', '/v1/usage')).json()
+    assert.equal(after.kinds.find((k: { kind: string }) => k.kind === 'datasets').items.some((i: { id: string }) => i.id === ds.id), false)
   })
 
   test('a dataset under training is held (409 naming the training job); a finished training job goes with its run folder and its adapter, unloaded first', async () => {

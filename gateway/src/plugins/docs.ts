@@ -9,8 +9,9 @@ const API_TAGS = [
   { name: 'sql', description: 'Run SQL in the sandbox; ask a model for SQL' },
   { name: 'training', description: 'Fine-tuning jobs on the GPU trainer' },
   { name: 'evaluations', description: 'BIRD execution accuracy (EX) and Soft-F1' },
-  { name: 'models', description: 'What the teacher and student servers serve' },
-  { name: 'jobs', description: 'Any long operation: status, progress events, cancellation' }
+  { name: 'models', description: 'Model servers (the teacher, the student, registered ones) and what they serve' },
+  { name: 'jobs', description: 'Any long operation: status, progress events, cancellation' },
+  { name: 'usage', description: 'What the suite stores on disk, and the free space left' }
 ]
 
 /** OpenAPI 3.1 document at /docs/json and Swagger UI at /docs; registered before any route. */

@@ -17,7 +17,9 @@ import { GoldChecks } from './datasets/gold-checks.js'
 import { SftDatasets } from './datasets/service.js'
 import { SFT_JOB_KIND, sftDatasetJob } from './datasets/sft-job.js'
 import { executeSql } from './sql/execute.js'
+import { USAGE_VERBS } from '@t2s/core/contracts/usage'
 import { deleteSource } from './sources/delete.js'
+import { diskUsage } from './usage.js'
 
 export interface DatasetAppDeps {
   nc: NatsConnection
@@ -54,6 +56,7 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
     create_source: { input: CreateSourceBodySchema, handler: (b: CreateSourceBody) => sources.register(b) },
     list_sources: { handler: () => { const items = sources.list(); return { items, total: items.length } } },
     get_source: { input: ById, handler: ({ id }: { id: string }) => sources.get(id) },
+    [USAGE_VERBS.usage]: { handler: async () => await diskUsage(deps.nc, deps.dataDir) },
     delete_source: { input: ById, handler: async ({ id }: { id: string }) => { await deleteSource(sources, deps.jobs, id); return null } },
     download_source: downloadEndpoint({ jobs: deps.jobs, sources, dataDir: deps.dataDir }),
     resolve_source: { input: ById, handler: ({ id }: { id: string }) => sources.resolve(id) },

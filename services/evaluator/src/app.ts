@@ -8,6 +8,7 @@ import type { Logger } from '@t2s/core/log'
 import { CreateModelServerBodySchema, MODEL_SERVER_VERBS, ServerNameSchema, UpdateModelServerBodySchema } from '@t2s/core/contracts/model-servers'
 import type { ModelServerRegistry } from '@t2s/core/models/servers'
 import { sweepOrphanJobs } from '@t2s/core/lifecycle/deletion'
+import { USAGE_VERBS } from '@t2s/core/contracts/usage'
 import { serveEndpoints } from '@t2s/core/nats/service'
 import { PromptBuilder } from '@t2s/core/prompts/index'
 import { SqlSandbox } from '@t2s/core/sql/sandbox'
@@ -70,6 +71,7 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
     [EVALUATION_VERBS.predictions]: { input: PredictionsQuery, handler: (q) => evaluations.predictions(q) },
     [EVALUATION_VERBS.generate]: { input: GenerateSqlBodySchema, handler: async (b) => await evaluations.generate(b) },
     [EVALUATION_VERBS.models]: { handler: async () => await evaluations.models() },
+    [USAGE_VERBS.evaluations]: { handler: () => ({ items: store.usage() }) },
     [EVALUATION_VERBS.delete]: { input: ById, handler: async ({ id }: { id: string }) => { await evaluations.delete(id); return null } },
     [MODEL_SERVER_VERBS.create]: { input: CreateModelServerBodySchema, handler: async (b) => await deps.servers.create(b) },
     [MODEL_SERVER_VERBS.list]: { handler: async () => { const items = await deps.servers.list(); return { items, total: items.length } } },

@@ -125,6 +125,15 @@ export class EvaluationStore {
     return this.db.prepare('SELECT * FROM evaluations ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as EvaluationRow[]
   }
 
+  /** Bytes each evaluation's rows hold (items and predictions), largest first. */
+  usage (): Array<{ id: string, bytes: number }> {
+    return this.db.prepare(`SELECT e.id AS id,
+        coalesce((SELECT sum(length(coalesce(sql, '')) + length(gold_sql) + length(coalesce(error, '')) + length(coalesce(answer, '')) + 64) FROM eval_items WHERE eval_id = e.id), 0)
+        + coalesce((SELECT sum(length(coalesce(sql, '')) + 16) FROM eval_predictions WHERE eval_id = e.id), 0)
+        + length(e.manifest) + length(e.options) AS bytes
+      FROM evaluations e ORDER BY bytes DESC, id`).all() as Array<{ id: string, bytes: number }>
+  }
+
   /** Evaluations not marked finished (a cancelled or failed job may leave one: callers check the job). */
   unfinished (): EvaluationRow[] {
     return this.db.prepare('SELECT * FROM evaluations WHERE finished_at IS NULL').all() as EvaluationRow[]

@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify'
+import { USAGE_VERBS, UsageSchema } from '@t2s/core/contracts/usage'
+import type { Bus } from '../lib/bus.js'
+import { ok, problems } from '../lib/schemas.js'
+
+export function usageRoutes (app: FastifyInstance, bus: Bus): void {
+  app.get('/v1/usage', {
+    schema: {
+      tags: ['usage'],
+      summary: 'Bytes per kind and per item (datasets, adapters, models, training runs, downloads, evaluations, state DBs, NATS store) and the free space of DATA_DIR',
+      description: 'Delete what you no longer need with the DELETE routes of each kind; `data_dir.low` turns true below T2S_MIN_FREE_MB.',
+      response: { 200: ok('Disk usage', UsageSchema), ...problems(503) }
+    }
+  }, async () => await bus.call('dataset', USAGE_VERBS.usage, {}, 30_000))
+}
