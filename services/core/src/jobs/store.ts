@@ -30,6 +30,7 @@ export const newId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${
 const isTerminal = (s: JobStatus) => TERMINAL_STATUSES.includes(s)
 /** Resources whose status is their job's: the job record lives as long as they do. */
 const STATUS_FROM_JOB = ['dataset', 'evaluation', 'training_job']
+export const holdsResourceStatus = (job: JobRecord) => job.resource !== null && STATUS_FROM_JOB.includes(job.resource.type)
 const now = () => new Date().toISOString()
 
 /**
@@ -161,8 +162,8 @@ export class JobStore {
     const job = await this.get(id)
     if (job === null) return
     if (!isTerminal(job.status)) throw new ServiceError('CONFLICT', `job ${id} is ${job.status}: cancel it first, then delete it once it has ended`)
-    if (job.resource !== null && STATUS_FROM_JOB.includes(job.resource.type) && opts.force !== true) {
-      throw new ServiceError('CONFLICT', `job ${id} built ${job.resource.type} ${job.resource.id}, whose status it holds: delete the ${job.resource.type} instead (that removes its job too)`)
+    if (holdsResourceStatus(job) && opts.force !== true) {
+      throw new ServiceError('CONFLICT', `job ${id} built ${job.resource!.type} ${job.resource!.id}, whose status it holds: delete the ${job.resource!.type} instead (that removes its job too)`)
     }
     await this.kv.purge(jobKey(id))
     const jsm = await jetstreamManager(this.nc)
