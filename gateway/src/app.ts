@@ -11,6 +11,7 @@ import { DatasetSchema } from '@t2s/core/contracts/datasets'
 import { SqlResultSchema } from '@t2s/core/contracts/sql'
 import { TrainingJobSchema } from '@t2s/core/contracts/training'
 import { DatabaseSchemaSchema } from '@t2s/core/contracts/schema'
+import { ModelServerSchema } from '@t2s/core/contracts/model-servers'
 import { AJV_OPTIONS } from '@t2s/core/contracts/validate'
 import { toProblem } from '@t2s/core/errors'
 import type { JobStore } from '@t2s/core/jobs/store'
@@ -36,6 +37,9 @@ import trainingJobRoutes from './routes/training-jobs.js'
 import evaluationCompareRoutes from './routes/evaluation-compare.js'
 import rewardRoutes from './routes/rewards.js'
 import schemaRoutes from './routes/schema.js'
+import modelServerRoutes from './routes/model-servers.js'
+import deletionRoutes from './routes/deletions.js'
+import usageRoutes from './routes/usage.js'
 import { registerConsole } from './plugins/console.js'
 import { registerMultipart } from './plugins/multipart.js'
 
@@ -111,7 +115,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
     request.log.debug({ method: request.method, url: instanceOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request')
   })
 
-  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema, DatabaseSchemaSchema, ComparisonSchema]) app.addSchema(schema)
+  for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema, DatabaseSchemaSchema, ComparisonSchema, ModelServerSchema]) app.addSchema(schema)
 
   // Third-party plugins (plugins/external), then the app's own (plugins/app), then the routes.
   // Order matters for onRequest hooks: CORS answers preflights before the bearer check.
@@ -137,6 +141,9 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   await app.register(evaluationCompareRoutes)
   await app.register(rewardRoutes)
   await app.register(schemaRoutes)
+  await app.register(modelServerRoutes)
+  await app.register(deletionRoutes)
+  await app.register(usageRoutes)
   await registerConsole(app)
   return app
 }

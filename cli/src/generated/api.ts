@@ -224,7 +224,66 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an ended job's record and events
+         * @description 409 while it has not ended, and for a job that built a dataset, evaluation or training job: delete that instead (its status is the job's).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted, or was not there (deleting is idempotent) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -566,7 +625,66 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Forget a source's registration (never the files it points at)
+         * @description 409 while a dataset build, an evaluation or a download that names it has not ended.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted, or was not there (deleting is idempotent) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -762,8 +880,13 @@ export interface paths {
                             question_id: number;
                             sql: string | null;
                         }[];
-                        /** @description Ask this model or LoRA adapter of the student server (STUDENT_BASE_URL) every question */
+                        /** @description Ask this model or LoRA adapter every question (default: the server's default model) */
                         model?: string;
+                        /**
+                         * @description The model server to ask (GET /v1/model-servers): default `student` (STUDENT_BASE_URL); `teacher` or a registered server to evaluate another model
+                         * @example llama-70b-hosted
+                         */
+                        server?: string;
                         /**
                          * @description Limit for prediction and gold together, per question, as the official scorer (30 s)
                          * @default 30
@@ -983,7 +1106,66 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an evaluation: its report, scored items, predictions and job
+         * @description 409 while it runs (cancel it first).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted, or was not there (deleting is idempotent) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -1225,6 +1407,22 @@ export interface paths {
                                 }[];
                                 error: string | null;
                             };
+                            /** @description Every model server (the environment's and the registered ones), in GET /v1/model-servers order */
+                            servers: {
+                                name: string;
+                                /** @description Whether its base URL is set */
+                                configured: boolean;
+                                /** @description Whether it answered */
+                                available: boolean;
+                                default_model: string | null;
+                                models: {
+                                    id: string;
+                                    /** @description Base model of a LoRA adapter */
+                                    parent: string | null;
+                                    max_model_len: number | null;
+                                }[];
+                                error: string | null;
+                            }[];
                         };
                     };
                 };
@@ -1304,8 +1502,13 @@ export interface paths {
                         question: string;
                         /** @default  */
                         evidence: string;
-                        /** @description Model or LoRA adapter name on the student server */
-                        model: string;
+                        /** @description Model or LoRA adapter name on the server (default: the server's default model) */
+                        model?: string;
+                        /**
+                         * @description The model server to ask: default `student`
+                         * @example llama-70b-hosted
+                         */
+                        server?: string;
                         /**
                          * @description The recipe's evaluation system prompts: plain (base models) or reasoning (fine-tunes: step-by-step reasoning, then the SQL)
                          * @default plain
@@ -1335,6 +1538,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            server: string;
                             model: string;
                             /** @description The model's whole answer */
                             answer: string;
@@ -1660,7 +1864,12 @@ export interface paths {
                          *     }
                          */
                         teacher: {
-                            /** @description Served model name; default TEACHER_MODEL */
+                            /**
+                             * @description The model server asked (GET /v1/model-servers): default `teacher` (TEACHER_BASE_URL)
+                             * @example llama-70b-hosted
+                             */
+                            server?: string;
+                            /** @description Served model name; default the server's default model (TEACHER_MODEL for the teacher) */
                             model?: string;
                             /** @default 0 */
                             temperature: number;
@@ -1828,7 +2037,66 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a dataset: its record, its JSONL files and its job
+         * @description 409 while it is being built or a training job that reads it has not ended.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted, or was not there (deleting is idempotent) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2378,7 +2646,66 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a training job: its record and loss series, checkpoints, log, and published adapter (unloaded from the student first)
+         * @description 409 while it runs (cancel it first).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted, or was not there (deleting is idempotent) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2909,6 +3236,478 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/model-servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Model servers: `teacher` and `student` from the environment, then the registered ones by name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Model servers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ModelServer"][];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register an OpenAI-compatible model server (a second vLLM, a hosted API)
+         * @description The server is probed first (GET <base_url>/models with the key): it must answer, and serve `default_model` when one is named. The key is stored server-side and never returned; the answer says only `api_key_set`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "llama-70b-hosted",
+                     *       "base_url": "http://vllm-second:8000/v1",
+                     *       "default_model": "meta-llama/Llama-3.3-70B-Instruct"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Lower-case letters, digits, - and _ (at most 63); `teacher` and `student` are the servers of the environment
+                         * @example llama-70b-hosted
+                         */
+                        name: string;
+                        /**
+                         * @description The OpenAI-compatible base URL, ending in /v1 as vLLM serves it
+                         * @example http://vllm-second:8000/v1
+                         */
+                        base_url: string;
+                        /** @description Sent as the bearer token; stored server-side, never returned or logged */
+                        api_key?: string;
+                        /** @description The model asked when a request names none */
+                        default_model?: string;
+                        /**
+                         * @description Requests in flight to this server, per service process
+                         * @default 16
+                         */
+                        concurrency: number;
+                        /**
+                         * @description Limit per request, seconds
+                         * @default 120
+                         */
+                        timeout_s: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Registered */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModelServer"];
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request is well-formed but cannot be done as asked; detail says why */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/model-servers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One model server (never its key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description Lower-case letters, digits, - and _ (at most 63); `teacher` and `student` are the servers of the environment
+                     * @example llama-70b-hosted
+                     */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The server */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModelServer"];
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a registered server (idempotent; 409 while a running evaluation asks it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description Lower-case letters, digits, - and _ (at most 63); `teacher` and `student` are the servers of the environment
+                     * @example llama-70b-hosted
+                     */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed (or was not there) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a registered server (a changed URL, key or default model is probed again) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description Lower-case letters, digits, - and _ (at most 63); `teacher` and `student` are the servers of the environment
+                     * @example llama-70b-hosted
+                     */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "default_model": "meta-llama/Llama-3.3-70B-Instruct"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description The OpenAI-compatible base URL, ending in /v1 as vLLM serves it
+                         * @example http://vllm-second:8000/v1
+                         */
+                        base_url?: string;
+                        /** @description A new key, or null to send none */
+                        api_key?: string | null;
+                        default_model?: string | null;
+                        /** @description Requests in flight to this server, per service process */
+                        concurrency?: number;
+                        /** @description Limit per request, seconds */
+                        timeout_s?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The server as changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModelServer"];
+                    };
+                };
+                /** @description The request is invalid; detail names the field or item */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request is well-formed but cannot be done as asked; detail says why */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bytes per kind and per item (datasets, adapters, models, training runs, downloads, evaluations, state DBs, NATS store) and the free space of DATA_DIR
+         * @description Delete what you no longer need with the DELETE routes of each kind; `data_dir.low` turns true below T2S_MIN_FREE_MB.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Disk usage */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data_dir: {
+                                /** @description Free space of the file system that holds DATA_DIR */
+                                free_bytes: number | null;
+                                total_bytes: number | null;
+                                /** @description T2S_MIN_FREE_MB: below it readiness warns and jobs that write refuse to start */
+                                min_free_bytes: number;
+                                /** @description free_bytes is below min_free_bytes */
+                                low: boolean;
+                            };
+                            kinds: {
+                                kind: "datasets" | "adapters" | "models" | "training_runs" | "downloads" | "evaluations" | "state_dbs" | "nats_store";
+                                bytes: number;
+                                /** @description Largest first, at most 100 */
+                                items: {
+                                    id: string;
+                                    bytes: number;
+                                }[];
+                                /** @description Why the figure is missing or partial */
+                                note: string | null;
+                            }[];
+                            /** @description Sum of the kinds (evaluations are rows inside the evaluator state DB: counted there, shown apart) */
+                            total_bytes: number;
+                        };
+                    };
+                };
+                /** @description Missing or invalid bearer key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; retry after the retry-after header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A service or model server the request needs is not available */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2997,6 +3796,8 @@ export interface components {
             };
             /** @description The served model asked, or null for a predictions file */
             model: string | null;
+            /** @description The model server asked (GET /v1/model-servers), or null for a predictions file */
+            server: string | null;
             /** @description The request options, defaults filled in */
             options: {
                 [key: string]: unknown;
@@ -3516,6 +4317,20 @@ export interface components {
                     };
                 };
             }[];
+        };
+        ModelServer: {
+            name: string;
+            /** @description environment: TEACHER_* / STUDENT_* (read-only here); api: registered through this API */
+            origin: "environment" | "api";
+            /** @description null for an environment server left unset */
+            base_url: string | null;
+            /** @description Whether a key is stored (the key itself is never returned) */
+            api_key_set: boolean;
+            default_model: string | null;
+            concurrency: number;
+            timeout_s: number;
+            created_at: string | null;
+            updated_at: string | null;
         };
     };
     responses: never;

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './log.js'
 import { connectNats } from './nats/connect.js'
 import { ensureJetStream } from './jobs/setup.js'
 import { JobStore } from './jobs/store.js'
+import { startJobRetention } from './lifecycle/retention.js'
 
 /**
  * How long a stopping service may take (T2S_SHUTDOWN_GRACE_S, default 15 s): in-flight work
@@ -57,6 +58,7 @@ export async function runService<S extends TObject> (name: string, schema: S, bu
   const jobs = new JobStore(nc, kv)
   const dataDir = resolve(config.DATA_DIR)
   const app = await build({ config, log, nc, jobs, dataDir, stateDbPath: join(dataDir, name, 'state.db') })
+  const stopRetention = startJobRetention(jobs, name, log)
   log.info('ready')
 
   let closing = false
@@ -67,6 +69,7 @@ export async function runService<S extends TObject> (name: string, schema: S, bu
     const force = setTimeout(() => process.exit(1), shutdownGraceMs() + 5000)
     force.unref()
     try {
+      stopRetention()
       await app.stop()
       await nc.drain()
     } catch (err) {

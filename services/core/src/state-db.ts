@@ -29,6 +29,12 @@ export function openStateDb (file: string, migrations: string[] = []): StateDb {
   return db
 }
 
+/** Drops the job runtime's bookkeeping of one job (its plan and item rows); call inside the record's delete transaction. */
+export function deleteJobRows (db: StateDb, jobId: string): void {
+  db.prepare('DELETE FROM job_items WHERE job_id = ?').run(jobId)
+  db.prepare('DELETE FROM job_plans WHERE job_id = ?').run(jobId)
+}
+
 const JOB_TABLES = `
 CREATE TABLE job_plans (
   job_id TEXT PRIMARY KEY,

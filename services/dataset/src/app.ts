@@ -20,6 +20,9 @@ import { SFT_JOB_KIND, sftDatasetJob } from './datasets/sft-job.js'
 import { executeSql } from './sql/execute.js'
 import { databaseSchema } from './sources/schema.js'
 import { SchemaParamsSchema, SchemaQuerySchema } from '@t2s/core/contracts/schema'
+import { USAGE_VERBS } from '@t2s/core/contracts/usage'
+import { deleteSource } from './sources/delete.js'
+import { diskUsage } from './usage.js'
 
 export interface DatasetAppDeps {
   nc: NatsConnection
@@ -62,6 +65,8 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
     [DOWNLOAD_VERBS.create]: downloadEndpoint({ jobs: deps.jobs, sources, dataDir: deps.dataDir }),
     [SOURCE_VERBS.resolve]: { input: ById, handler: ({ id }: { id: string }) => sources.resolve(id) },
     [SQL_VERBS.execute]: { input: ExecuteSqlBodySchema, handler: async (b: ExecuteSqlBody) => await executeSql(sources, deps.sandbox, b, replyBudget(deps.nc)) },
+    [USAGE_VERBS.usage]: { handler: async () => await diskUsage(deps.nc, deps.dataDir) },
+    [SOURCE_VERBS.delete]: { input: ById, handler: async ({ id }: { id: string }) => { await deleteSource(sources, deps.jobs, id); return null } },
     ...datasetEndpoints(records, SftDatasetBodySchema, async (b: SftDatasetBody) => await datasets.create(b)),
     get_schema: {
       input: Type.Object({ ...SchemaParamsSchema.properties, ...SchemaQuerySchema.properties }, { additionalProperties: false }),
@@ -72,6 +77,8 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
       handler: ({ id, offset, limit }: { id: string, offset: number, limit: number }) => ({ ...sources.questions(id, offset, limit), offset, limit })
     }
   })
+  const swept = await records.sweep()
+  if (swept.length > 0) deps.log.info({ datasets: swept }, 'removed the files of datasets deleted before a crash')
   await worker.start()
   return {
     service,

@@ -5,8 +5,11 @@ import { CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListQuerySchema
 import type { JobStore } from '@t2s/core/jobs/store'
 import { JobWorker } from '@t2s/core/jobs/worker'
 import type { ConsumerTuning } from '@t2s/core/jobs/setup'
-import type { LlmClient } from '@t2s/core/llm/index'
 import type { Logger } from '@t2s/core/log'
+import { CreateModelServerBodySchema, MODEL_SERVER_VERBS, ServerNameSchema, UpdateModelServerBodySchema } from '@t2s/core/contracts/model-servers'
+import type { ModelServerRegistry } from '@t2s/core/models/servers'
+import { sweepOrphanJobs } from '@t2s/core/lifecycle/deletion'
+import { USAGE_VERBS } from '@t2s/core/contracts/usage'
 import { serveEndpoints } from '@t2s/core/nats/service'
 import { PromptBuilder } from '@t2s/core/prompts/index'
 import { SqlSandbox } from '@t2s/core/sql/sandbox'
@@ -27,11 +30,8 @@ export interface EvaluatorAppDeps {
   jobs: JobStore
   db: StateDb
   log: Logger
-  student: LlmClient | null
-  studentProbe: LlmClient | null
-  teacherProbe: LlmClient | null
-  studentModel: string
-  teacherModel: string
+  /** The model servers: the environment's teacher and student, and the registered ones. */
+  servers: ModelServerRegistry
   /** Child processes of the SQL sandbox (default: one per core). */
   sandboxSize?: number
   /** Rows kept of one result; more makes it incomparable (default 100 000). */
@@ -43,6 +43,8 @@ export interface EvaluatorAppDeps {
 
 const ById = Type.Object({ id: Type.String({ minLength: 1 }) })
 const ItemsQuery = Type.Object({ id: Type.String({ minLength: 1 }), ...ItemsQuerySchema.properties })
+const ByName = Type.Object({ name: ServerNameSchema })
+const PatchServer = Type.Object({ name: ServerNameSchema, patch: UpdateModelServerBodySchema })
 const PredictionsQuery = Type.Object({ id: Type.String({ minLength: 1 }), offset: Type.Integer({ minimum: 0, default: 0 }) })
 
 /** Builds the evaluator: its NATS verbs, the evaluation job kind and the SQL sandbox. */
@@ -54,7 +56,7 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
   const prompts = new PromptBuilder({ preset: 'cookbook' })
   const scorer = new Scorer(sandbox, new GoldCache(deps.db))
   const maxRows = deps.maxRows ?? 100_000
-  const kind = evaluationKind({ store, contexts: new Contexts(store), scorer, sandbox, prompts, student: deps.student, maxRows, log: deps.log })
+  const kind = evaluationKind({ store, contexts: new Contexts(store), scorer, sandbox, prompts, servers: deps.servers, maxRows, log: deps.log })
   const worker = new JobWorker({
     nc: deps.nc,
     store: deps.jobs,
@@ -80,8 +82,17 @@ export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
     [EVALUATION_VERBS.models]: { handler: async () => await evaluations.models() },
     [COMPARE_VERBS.compare]: { input: CompareQuerySchema, handler: async (q) => await comparisons.compare(q) },
     [COMPARE_VERBS.flips]: { input: FlipsQuerySchema, handler: (q) => comparisons.flips(q, budget()) },
-    [REWARD_VERBS.score]: { input: RewardRequestSchema, handler: async (b) => await rewards.score(b) }
+    [REWARD_VERBS.score]: { input: RewardRequestSchema, handler: async (b) => await rewards.score(b) },
+    [USAGE_VERBS.evaluations]: { handler: () => ({ items: store.usage() }) },
+    [EVALUATION_VERBS.delete]: { input: ById, handler: async ({ id }: { id: string }) => { await evaluations.delete(id); return null } },
+    [MODEL_SERVER_VERBS.create]: { input: CreateModelServerBodySchema, handler: async (b) => await deps.servers.create(b) },
+    [MODEL_SERVER_VERBS.list]: { handler: async () => { const items = await deps.servers.list(); return { items, total: items.length } } },
+    [MODEL_SERVER_VERBS.get]: { input: ByName, handler: async ({ name }: { name: string }) => await deps.servers.get(name) },
+    [MODEL_SERVER_VERBS.update]: { input: PatchServer, handler: async ({ name, patch }) => await deps.servers.update(name, patch) },
+    [MODEL_SERVER_VERBS.delete]: { input: ByName, handler: async ({ name }: { name: string }) => { await evaluations.refuseIfServerBusy(name); await deps.servers.delete(name); return null } }
   })
+  // Job records of evaluations whose delete was cut short by a crash.
+  await sweepOrphanJobs(deps.jobs, 'evaluation', (id) => { try { store.get(id); return true } catch { return false } })
   await worker.start()
   return {
     service,

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks'
 import type { ItemStatus } from '@t2s/core/contracts/evaluations'
 import { JobFailure, ServiceError } from '@t2s/core/errors'
 import type { FanOutJobKind, JobContext } from '@t2s/core/jobs/kinds'
-import { LlmError, type LlmClient } from '@t2s/core/llm/index'
+import { LlmError } from '@t2s/core/llm/index'
+import type { ModelServerRegistry } from '@t2s/core/models/servers'
 import type { PromptBuilder } from '@t2s/core/prompts/index'
 import type { Logger } from '@t2s/core/log'
 import type { Contexts, EvalContext } from './context.js'
@@ -37,14 +38,14 @@ export interface EvaluationJobDeps {
   sandbox: Executor
   /** The recipe's evaluation prompt (cookbook preset), shared with the generate verb. */
   prompts: PromptBuilder
-  student: LlmClient | null
+  /** Where model evaluations ask: the server named in the evaluation's options (default student). */
+  servers: ModelServerRegistry
   maxRows: number
   log: Logger
 }
 
 const MAX_ANSWER_CHARS = 100_000
 const METRIC_EVERY_MS = 1000
-export const NO_STUDENT = 'STUDENT_BASE_URL is not set: the evaluator has no student server to ask (set it to the OpenAI-compatible URL ending in /v1, e.g. http://vllm-student:8000/v1)'
 
 const evalIdOf = (ctx: JobContext): string => String(ctx.job.params.evaluation_id)
 
@@ -65,7 +66,15 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
       if (err instanceof ServiceError) throw new JobFailure(err.message)
       throw err
     }
-    if (ec.row.model !== null && deps.student === null) throw new JobFailure(NO_STUDENT)
+    const serverName = ec.options.server ?? 'student'
+    if (ec.row.model !== null) {
+      try {
+        await deps.servers.resolve(serverName)
+      } catch (err) {
+        if (err instanceof ServiceError) throw new JobFailure(err.message)
+        throw err
+      }
+    }
     const databases: Record<string, string> = {}
     for (const dbId of [...new Set(ec.questions.map((q) => q.db_id))].sort()) {
       try {
@@ -82,7 +91,7 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
       max_rows: deps.maxRows,
       ...(ec.row.model === null
         ? { predictions: 'file' }
-        : { prompt: { preset: deps.prompts.spec.preset, version: deps.prompts.version, system_prompt: ec.options.system_prompt }, extraction: ec.options.extraction })
+        : { server: serverName, model: ec.row.model, prompt: { preset: deps.prompts.spec.preset, version: deps.prompts.version, system_prompt: ec.options.system_prompt }, extraction: ec.options.extraction })
     })
     return ec.questions.map((_q, i) => ({ key: String(i), data: i }))
   }
@@ -90,11 +99,11 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
   async function generate (ctx: JobContext, ec: EvalContext, idx: number): Promise<Pick<ItemResult, 'sql' | 'answer' | 'prompt_tokens' | 'completion_tokens'> | { failed: string }> {
     const q = ec.questions[idx]
     const o = ec.options
-    if (deps.student === null) return { failed: NO_STUDENT }
     const dbPath = ec.dbPath(q.db_id)
     let answered
     try {
-      answered = await ask(deps.student, deps.prompts.eval({ dbPath, evidence: q.evidence, question: q.question }, o.system_prompt), {
+      const server = await deps.servers.resolve(o.server ?? 'student')
+      answered = await ask(server.client, deps.prompts.eval({ dbPath, evidence: q.evidence, question: q.question }, o.system_prompt), {
         model: ec.row.model!,
         systemPrompt: o.system_prompt,
         extraction: o.extraction,
@@ -106,7 +115,9 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
         party: ctx.job.id
       })
     } catch (err) {
-      if (ctx.signal.aborted || !(err instanceof LlmError)) throw err
+      if (ctx.signal.aborted) throw err
+      if (err instanceof ServiceError) return { failed: err.message }
+      if (!(err instanceof LlmError)) throw err
       return { failed: err.message }
     }
     let chosen = 0

@@ -3,7 +3,9 @@ import { envSchema } from '@t2s/core/config'
 import { runService } from '@t2s/core/service-main'
 import { buildEvaluatorApp } from './app.js'
 import { openEvaluatorDb } from './db.js'
-import { probeClient, studentClient } from './models.js'
+import { openModelServersBucket, ModelServerRegistry } from '@t2s/core/models/servers'
+import { envServer, registeredServerClients } from '@t2s/core/models/clients'
+import { NO_STUDENT } from './models.js'
 
 const Env = envSchema({
   STUDENT_BASE_URL: Type.String({ default: '', description: "The student's OpenAI-compatible URL ending in /v1 (vLLM); unset: model evaluations answer 503" }),
@@ -11,9 +13,10 @@ const Env = envSchema({
   STUDENT_API_KEY: Type.String({ default: '', description: "vLLM's --api-key, if it has one" }),
   STUDENT_RETRIES: Type.Integer({ minimum: 0, maximum: 20, default: 4, description: 'Retries of a student request on 429, 5xx and connection errors (backoff 0.5 s doubling to 8 s)' }),
   STUDENT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 4096, default: 512, description: 'Student requests in flight from this process, all evaluations together (each evaluation has its own concurrency option)' }),
-  TEACHER_BASE_URL: Type.String({ default: '', description: "The teacher's URL, only to list its models at GET /v1/models" }),
+  TEACHER_BASE_URL: Type.String({ default: '', description: "The teacher's URL: its models at GET /v1/models, and evaluations with server \"teacher\"" }),
   TEACHER_MODEL: Type.String({ default: 'meta-llama/Llama-3.3-70B-Instruct' }),
   TEACHER_API_KEY: Type.String({ default: '' }),
+  TEACHER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 4096, default: 64, description: 'Teacher requests in flight from this process when an evaluation asks the teacher' }),
   EVAL_SANDBOX_PROCESSES: Type.Integer({ minimum: 0, maximum: 256, default: 0, description: 'SQL sandbox child processes; 0: one per core' }),
   EVAL_MAX_ROWS: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000, description: 'Rows kept of one result; a larger result cannot be compared' }),
   EVAL_ITEM_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 4096, default: 256, description: 'Questions in flight in this process, all evaluations together' }),
@@ -21,19 +24,22 @@ const Env = envSchema({
 })
 
 await runService('evaluator', Env, async ({ config, log, nc, jobs, stateDbPath }) => {
-  const student = config.STUDENT_BASE_URL === '' ? null : { baseUrl: config.STUDENT_BASE_URL, model: config.STUDENT_MODEL, apiKey: config.STUDENT_API_KEY || undefined }
-  const teacher = config.TEACHER_BASE_URL === '' ? null : { baseUrl: config.TEACHER_BASE_URL, model: config.TEACHER_MODEL, apiKey: config.TEACHER_API_KEY || undefined }
-  if (student === null) log.warn('STUDENT_BASE_URL is not set: model evaluations and /v1/sql/generate answer 503 until it is')
+  // Bounded retries on 429/5xx/connection errors, none on timeouts: an evaluation reports a
+  // timed-out generation instead of paying for it again. Per-request timeouts come from its options.
+  const retries = { max: config.STUDENT_RETRIES, onTimeout: false }
+  const student = config.STUDENT_BASE_URL === '' ? null : { baseUrl: config.STUDENT_BASE_URL, model: config.STUDENT_MODEL, apiKey: config.STUDENT_API_KEY || undefined, retries, concurrency: config.STUDENT_CONCURRENCY }
+  const teacher = config.TEACHER_BASE_URL === '' ? null : { baseUrl: config.TEACHER_BASE_URL, model: config.TEACHER_MODEL, apiKey: config.TEACHER_API_KEY || undefined, retries, concurrency: config.TEACHER_CONCURRENCY }
+  if (student === null) log.warn('STUDENT_BASE_URL is not set: model evaluations and /v1/sql/generate on the student answer 503 until it is')
+  const servers = new ModelServerRegistry(await openModelServersBucket(nc), [
+    envServer('teacher', teacher, config.TEACHER_MODEL, 'TEACHER_BASE_URL is not set for the evaluator: the teacher server cannot be asked (set it to the OpenAI-compatible URL ending in /v1)', log),
+    envServer('student', student, config.STUDENT_MODEL, NO_STUDENT, log)
+  ], registeredServerClients(retries, log))
   return await buildEvaluatorApp({
     nc,
     jobs,
     log,
     db: openEvaluatorDb(stateDbPath),
-    student: student === null ? null : studentClient({ ...student, retries: config.STUDENT_RETRIES, concurrency: config.STUDENT_CONCURRENCY }, log),
-    studentProbe: student === null ? null : probeClient('student', student),
-    teacherProbe: teacher === null ? null : probeClient('teacher', teacher),
-    studentModel: config.STUDENT_MODEL,
-    teacherModel: config.TEACHER_MODEL,
+    servers,
     sandboxSize: config.EVAL_SANDBOX_PROCESSES || undefined,
     maxRows: config.EVAL_MAX_ROWS,
     itemConcurrency: config.EVAL_ITEM_CONCURRENCY,

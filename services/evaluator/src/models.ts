@@ -1,43 +1,13 @@
 import type { Models } from '@t2s/core/contracts/evaluations'
-import { createLlmClient, type LlmClient, type LlmLogger } from '@t2s/core/llm/index'
+import type { LlmClient } from '@t2s/core/llm/index'
+import type { ModelServerRegistry } from '@t2s/core/models/servers'
 
-export interface Endpoint {
-  baseUrl: string
-  model: string
-  apiKey?: string
-}
-
-export interface StudentConfig extends Endpoint {
-  retries: number
-  concurrency: number
-}
-
-/**
- * The student client every evaluation shares: bounded retries on 429/5xx/connection errors
- * (never on other 4xx), and none on timeouts, which an evaluation reports instead of paying
- * for the same generation again. Per-request timeouts come from each evaluation's options.
- */
-export function studentClient (cfg: StudentConfig, log?: LlmLogger): LlmClient {
-  return createLlmClient({
-    name: 'student',
-    baseUrl: cfg.baseUrl,
-    apiKey: cfg.apiKey,
-    model: cfg.model,
-    retries: { max: cfg.retries, onTimeout: false },
-    concurrency: cfg.concurrency,
-    log
-  })
-}
-
-/** A client for quick listings (models): a short timeout and one retry. */
-export function probeClient (name: string, cfg: Endpoint): LlmClient {
-  return createLlmClient({ name, baseUrl: cfg.baseUrl, apiKey: cfg.apiKey, model: cfg.model, timeoutMs: 5000, retries: { max: 1, baseMs: 200 } })
-}
+export const NO_STUDENT = 'STUDENT_BASE_URL is not set: the evaluator has no student server to ask (set it to the OpenAI-compatible URL ending in /v1, e.g. http://vllm-student:8000/v1, or name a registered server)'
 
 type ServerModels = Models['student']
 
 /** What one server reports at /v1/models; never throws (an unreachable server is `available: false`). */
-export async function serverModels (client: LlmClient | null, defaultModel: string): Promise<ServerModels> {
+export async function serverModels (client: LlmClient | null, defaultModel: string | null): Promise<ServerModels> {
   if (client === null) return { configured: false, available: false, default_model: null, models: [], error: null }
   try {
     const models = await client.listModels()
@@ -51,4 +21,21 @@ export async function serverModels (client: LlmClient | null, defaultModel: stri
   } catch (err) {
     return { configured: true, available: false, default_model: defaultModel, models: [], error: (err as Error).message }
   }
+}
+
+/** Every server's models, environment servers first; unreachable ones are reported, not thrown. */
+export async function allServerModels (servers: ModelServerRegistry): Promise<Models> {
+  const list = await servers.list()
+  const entries = await Promise.all(list.map(async (s) => {
+    let probe: LlmClient | null = null
+    try {
+      probe = (await servers.resolve(s.name)).probe
+    } catch {
+      probe = null
+    }
+    return { name: s.name, ...await serverModels(probe, s.default_model) }
+  }))
+  const unset = { configured: false, available: false, default_model: null, models: [], error: null }
+  const pick = (n: string) => { const e = entries.find((x) => x.name === n); if (e === undefined) return unset; const { name: _n, ...rest } = e; return rest }
+  return { teacher: pick('teacher'), student: pick('student'), servers: entries }
 }

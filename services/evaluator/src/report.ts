@@ -40,6 +40,7 @@ export function buildReport (store: EvaluationStore, row: EvaluationRow, job: Jo
     status: job?.status ?? 'failed',
     source: { id: row.source_id, name: row.source_name },
     model: row.model,
+    server: row.model === null ? null : (JSON.parse(row.options) as { server?: string }).server ?? 'student',
     options: JSON.parse(row.options),
     ex,
     soft_f1: f1,

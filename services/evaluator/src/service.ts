@@ -4,15 +4,18 @@ import type { CreateEvaluationBody, Evaluation, EvaluationItem, GenerateSqlBody,
 import type { ResolvedSource } from '@t2s/core/contracts/sources'
 import { badRequest, conflict, ServiceError, unavailable } from '@t2s/core/errors'
 import { newId, type JobStore } from '@t2s/core/jobs/store'
-import { LlmError, type LlmClient } from '@t2s/core/llm/index'
+import { activeJobsUsing, refuseWhileUsed } from '@t2s/core/lifecycle/deletion'
+import { deleteJobRows } from '@t2s/core/state-db'
+import { LlmError } from '@t2s/core/llm/index'
+import type { ModelServerRegistry, ResolvedServer } from '@t2s/core/models/servers'
 import type { PromptBuilder } from '@t2s/core/prompts/index'
 import type { SqlValue } from '@t2s/core/sql/sandbox'
 import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
 import { clipText, fitToPayload } from './chunk.js'
 import type { Executor } from './execute.js'
 import { ask } from './generate.js'
-import { EVALUATION_KIND, NO_STUDENT } from './job.js'
-import { serverModels } from './models.js'
+import { EVALUATION_KIND } from './job.js'
+import { allServerModels } from './models.js'
 import { birdEntry, parsePredictions } from './predictions.js'
 import { buildReport } from './report.js'
 import { resolveSource } from './source.js'
@@ -24,12 +27,8 @@ export interface EvaluationServiceDeps {
   store: EvaluationStore
   sandbox: Executor
   prompts: PromptBuilder
-  /** The student client for generations, and quick ones for listings; null when unset. */
-  student: LlmClient | null
-  studentProbe: LlmClient | null
-  teacherProbe: LlmClient | null
-  studentModel: string
-  teacherModel: string
+  /** The model servers evaluations and generate may ask (`student` unless a request names another). */
+  servers: ModelServerRegistry
 }
 
 const GENERATE_ROWS = 100
@@ -40,11 +39,16 @@ export class EvaluationService {
   constructor (private readonly deps: EvaluationServiceDeps) {}
 
   async create (body: CreateEvaluationBody): Promise<Accepted> {
-    const { predictions, model, source, ...options } = body
-    if ((predictions === undefined) === (model === undefined)) throw badRequest('body must have exactly one of predictions or model')
-    if (model !== undefined) {
-      if (this.deps.student === null) throw unavailable(NO_STUDENT)
-      await this.checkServed(model)
+    const { predictions, model: asked, server: serverName, source, ...rest } = body
+    const served = asked !== undefined || serverName !== undefined
+    if ((predictions === undefined) === !served) throw badRequest('body must have exactly one of predictions, or model (and/or server)')
+    let model: string | undefined
+    let options: EvaluationOptions = rest
+    if (served) {
+      const server = await this.deps.servers.resolve(serverName ?? 'student')
+      model = modelOf(server, asked)
+      await checkServed(server, model)
+      options = { ...rest, server: server.name }
     }
     const src = await this.resolve(source)
     const questions = loadRegisteredQuestions(src.questions_path, src.questions_sha256)
@@ -126,14 +130,15 @@ export class EvaluationService {
   }
 
   async generate (body: GenerateSqlBody): Promise<GenerateSqlResult> {
-    if (this.deps.student === null) throw unavailable(NO_STUDENT)
+    const server = await this.deps.servers.resolve(body.server ?? 'student')
+    const model = modelOf(server, body.model)
     const src = await this.resolve(body.source)
     if (!src.db_ids.includes(body.db_id)) throw badRequest(`db_id "${body.db_id}" is not a database of source "${src.name}"`)
     const dbPath = databaseFile(src.databases_path, body.db_id)
     let answered
     try {
-      answered = await ask(this.deps.student, this.deps.prompts.eval({ dbPath, evidence: body.evidence, question: body.question }, body.system_prompt), {
-        model: body.model,
+      answered = await ask(server.client, this.deps.prompts.eval({ dbPath, evidence: body.evidence, question: body.question }, body.system_prompt), {
+        model,
         systemPrompt: body.system_prompt,
         extraction: body.extraction,
         temperature: body.temperature,
@@ -142,7 +147,7 @@ export class EvaluationService {
         timeoutMs: GENERATE_REQUEST_MS
       })
     } catch (err) {
-      throw llmProblem(err)
+      throw llmProblem(err, server.name)
     }
     const c = answered.candidates[0]
     let result: GenerateSqlResult['result'] = null
@@ -150,29 +155,42 @@ export class EvaluationService {
       const r = await this.deps.sandbox.execute(dbPath, c.sql, { timeoutMs: body.timeout_s * 1000, maxRows: GENERATE_ROWS, interactive: true })
       result = { status: r.status, columns: r.columns, rows: r.rows.map((row) => row.map(jsonValue)), truncated: r.truncated, error: r.error ?? null, elapsed_ms: r.elapsed_ms }
     }
-    return { model: body.model, answer: c.answer, sql: c.sql, extraction: c.how, result, latency_ms: answered.latencyMs, tokens: answered.tokens }
+    return { server: server.name, model, answer: c.answer, sql: c.sql, extraction: c.how, result, latency_ms: answered.latencyMs, tokens: answered.tokens }
   }
 
   async models (): Promise<Models> {
-    const [teacher, student] = await Promise.all([
-      serverModels(this.deps.teacherProbe, this.deps.teacherModel),
-      serverModels(this.deps.studentProbe, this.deps.studentModel)
-    ])
-    return { teacher, student }
+    return await allServerModels(this.deps.servers)
+  }
+
+  /** Deletes an evaluation (report, items, predictions); 409 while its job has not ended; one not there is no error. */
+  async delete (id: string): Promise<void> {
+    let row
+    try {
+      row = this.deps.store.get(id)
+    } catch {
+      return
+    }
+    refuseWhileUsed(`evaluation ${id}`, await activeJobsUsing(this.deps.jobs, (j) => j.id === row.job_id))
+    this.deps.store.db.transaction(() => {
+      this.deps.store.delete(id)
+      deleteJobRows(this.deps.store.db, row.job_id)
+    })()
+    await this.deps.jobs.remove(row.job_id, { force: true })
+  }
+
+  /** A server that a queued or running evaluation asks cannot be removed: 409 naming them. */
+  async refuseIfServerBusy (name: string): Promise<void> {
+    const busy: string[] = []
+    for (const row of this.deps.store.unfinished()) {
+      if (row.model === null || ((JSON.parse(row.options) as EvaluationOptions).server ?? 'student') !== name) continue
+      const job = await this.deps.jobs.get(row.job_id)
+      if (job !== null && (job.status === 'queued' || job.status === 'running')) busy.push(row.id)
+    }
+    if (busy.length > 0) throw conflict(`model server "${name}" is asked by evaluation(s) still running: ${busy.join(', ')} (cancel them or wait, then delete)`)
   }
 
   private async resolve (source: string): Promise<ResolvedSource> {
     return await resolveSource(this.deps.nc, source)
-  }
-
-  private async checkServed (model: string): Promise<void> {
-    let ids: string[]
-    try {
-      ids = (await this.deps.studentProbe!.listModels()).map((m) => m.id)
-    } catch (err) {
-      throw llmProblem(err)
-    }
-    if (!ids.includes(model)) throw badRequest(`model "${model}" is not served by the student server (it serves: ${ids.join(', ') || 'nothing'})`)
   }
 
   private budget (): number {
@@ -181,10 +199,27 @@ export class EvaluationService {
   }
 }
 
-function llmProblem (err: unknown): ServiceError {
+/** The model a request asks: the one it names, else the server's default. */
+function modelOf (server: ResolvedServer, asked: string | undefined): string {
+  const model = asked ?? server.defaultModel
+  if (model === null) throw badRequest(`model server "${server.name}" has no default model: name one with "model"`)
+  return model
+}
+
+async function checkServed (server: ResolvedServer, model: string): Promise<void> {
+  let ids: string[]
+  try {
+    ids = (await server.probe.listModels()).map((m) => m.id)
+  } catch (err) {
+    throw llmProblem(err, server.name)
+  }
+  if (!ids.includes(model)) throw badRequest(`model "${model}" is not served by the ${server.name} server (it serves: ${ids.join(', ') || 'nothing'})`)
+}
+
+function llmProblem (err: unknown, server: string): ServiceError {
   if (!(err instanceof LlmError)) throw err
-  if (err.kind === 'client') return badRequest(`the student server refused the request: ${err.message}`)
-  return unavailable(`the student server did not answer: ${err.message}`)
+  if (err.kind === 'client') return badRequest(`the ${server} server refused the request: ${err.message}`)
+  return unavailable(`the ${server} server did not answer: ${err.message}`)
 }
 
 /** Values as JSON can carry them: integers beyond 2^53 as decimal strings, blobs as hex. */

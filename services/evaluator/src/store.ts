@@ -12,6 +12,8 @@ export interface EvaluationOptions {
   temperature?: number
   samples: number
   request_timeout_s: number
+  /** the model server asked (model evaluations only; absent in evaluations made before servers existed: student) */
+  server?: string
   limit?: number
 }
 
@@ -104,8 +106,10 @@ export class EvaluationStore {
     })()
   }
 
+  /** Removes an evaluation with its predictions and scored items, in one transaction. */
   delete (id: string): void {
     this.db.transaction(() => {
+      this.db.prepare('DELETE FROM eval_items WHERE eval_id = ?').run(id)
       this.db.prepare('DELETE FROM eval_predictions WHERE eval_id = ?').run(id)
       this.db.prepare('DELETE FROM evaluations WHERE id = ?').run(id)
     })()
@@ -119,6 +123,20 @@ export class EvaluationStore {
 
   list (limit: number): EvaluationRow[] {
     return this.db.prepare('SELECT * FROM evaluations ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as EvaluationRow[]
+  }
+
+  /** Bytes each evaluation's rows hold (items and predictions), largest first. */
+  usage (): Array<{ id: string, bytes: number }> {
+    return this.db.prepare(`SELECT e.id AS id,
+        coalesce((SELECT sum(length(coalesce(sql, '')) + length(gold_sql) + length(coalesce(error, '')) + length(coalesce(answer, '')) + 64) FROM eval_items WHERE eval_id = e.id), 0)
+        + coalesce((SELECT sum(length(coalesce(sql, '')) + 16) FROM eval_predictions WHERE eval_id = e.id), 0)
+        + length(e.manifest) + length(e.options) AS bytes
+      FROM evaluations e ORDER BY bytes DESC, id`).all() as Array<{ id: string, bytes: number }>
+  }
+
+  /** Evaluations not marked finished (a cancelled or failed job may leave one: callers check the job). */
+  unfinished (): EvaluationRow[] {
+    return this.db.prepare('SELECT * FROM evaluations WHERE finished_at IS NULL').all() as EvaluationRow[]
   }
 
   prediction (id: string, idx: number): string | null {

@@ -3,7 +3,7 @@ import { CotDatasetBodySchema, type CotDatasetBody } from '@t2s/core/contracts/d
 import type { JobStore } from '@t2s/core/jobs/store'
 import { JobWorker } from '@t2s/core/jobs/worker'
 import type { ConsumerTuning } from '@t2s/core/jobs/setup'
-import type { LlmClient } from '@t2s/core/llm/index'
+import type { ModelServerRegistry } from '@t2s/core/models/servers'
 import type { Logger } from '@t2s/core/log'
 import { serveEndpoints } from '@t2s/core/nats/service'
 import { countTokens } from '@t2s/core/prompts/index'
@@ -22,10 +22,8 @@ export interface ReasoningAppDeps {
   log: Logger
   dataDir: string
   sandbox: SqlSandbox
-  /** The teacher endpoint; null when TEACHER_BASE_URL is unset (create then answers 503). */
-  teacher: LlmClient | null
-  /** The model asked when a request names none (TEACHER_MODEL). */
-  teacherModel: string
+  /** The model servers: the environment's teacher (unset: create answers 503), and registered ones. */
+  servers: ModelServerRegistry
   /** Per query deadline of gold and answer SQL. */
   sqlTimeoutMs?: number
   maxRows?: number
@@ -47,15 +45,21 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
     jobKind: COT_JOB_KIND,
     service: 'reasoning',
     // Counted from the committed items, so they move while the job runs.
-    liveStats: (jobId) => ({ ...readStats(jobId) })
+    liveStats: (jobId) => ({ ...readStats(jobId) }),
+    // The judged items and call counts go with the dataset; the teacher cache stays (answers are paid for).
+    deleteJobItems: (jobId) => {
+      deps.db.prepare('DELETE FROM cot_items WHERE job_id = ?').run(jobId)
+      deps.db.prepare('DELETE FROM teacher_calls WHERE job_id = ?').run(jobId)
+    }
   })
-  const teacher = deps.teacher ? new Teacher(deps.db, deps.teacher) : null
-  const datasets = new CotDatasets(records, deps.nc, { baseUrl: deps.teacher ? 'configured' : null, model: deps.teacherModel })
+  const teacher = new Teacher(deps.db, async (server) => (await deps.servers.resolve(server)).client)
+  const datasets = new CotDatasets(records, deps.nc, deps.servers)
   const job = cotDatasetJob({
     nc: deps.nc,
     db: deps.db,
     datasets: records,
     teacher,
+    servers: deps.servers,
     sandbox: deps.sandbox,
     dataDir: deps.dataDir,
     sqlTimeoutMs: deps.sqlTimeoutMs ?? 30_000,
@@ -77,6 +81,8 @@ export async function buildReasoningApp (deps: ReasoningAppDeps) {
   // The Llama 3 tokenizer decodes its vocabulary on first use (about 1.5 s of CPU): pay it
   // before any message is held, not in a job's finish while other items wait for heartbeats.
   countTokens('warm up')
+  const swept = await records.sweep()
+  if (swept.length > 0) deps.log.info({ datasets: swept }, 'removed the files of datasets deleted before a crash')
   await worker.start()
   return {
     service,

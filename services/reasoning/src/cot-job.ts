@@ -20,6 +20,7 @@ import type { SqlSandbox } from '@t2s/core/sql/sandbox'
 import type { StateDb } from '@t2s/core/state-db'
 import { codeVersion } from '@t2s/core/version'
 import type { DatasetRecords } from '@t2s/core/datasets/records'
+import type { ModelServerRegistry } from '@t2s/core/models/servers'
 import type { Teacher } from './teacher.js'
 import { throwIfUnavailable } from '@t2s/core/sql/messages'
 import { cotStatsReader, type CotStats } from './cot-stats.js'
@@ -33,7 +34,7 @@ export const RETRY_TEMPERATURE = 0.7
 export type CotJobParams = CotDatasetBody & {
   dataset_id: string
   source_id: string
-  teacher: { model: string, temperature: number, max_tokens?: number }
+  teacher: { server?: string, model: string, temperature: number, max_tokens?: number }
 }
 
 export type CotItemData = Pick<Question, 'index' | 'question_id' | 'db_id' | 'question' | 'evidence' | 'sql'>
@@ -53,8 +54,10 @@ export interface CotJobDeps {
   nc: NatsConnection
   db: StateDb
   datasets: DatasetRecords
-  /** null while no teacher endpoint is configured */
-  teacher: Teacher | null
+  /** The teacher's answers (cached), asked of the server each dataset names. */
+  teacher: Teacher
+  /** Resolves that server: a job whose server cannot be asked fails at once with the reason. */
+  servers: ModelServerRegistry
   sandbox: SqlSandbox
   dataDir: string
   /** per query, gold and answer alike (the official scorer's 30 s by default) */
@@ -95,8 +98,13 @@ export function cotDatasetJob (deps: CotJobDeps): FanOutJobKind<CotItemData, Cot
     concurrency: (job) => params(job).concurrency,
 
     plan: async (ctx) => {
-      if (!deps.teacher) throw new JobFailure(NO_TEACHER)
       const p = params(ctx.job)
+      try {
+        await deps.servers.resolve(p.teacher.server ?? 'teacher')
+      } catch (err) {
+        if (err instanceof ServiceError) throw new JobFailure(err.message)
+        throw err
+      }
       const { src } = await jobEnv(ctx.job)
       const questions = loadQuestions(src, p)
       checkDatabaseFiles(src.databases_path, questions)
@@ -125,8 +133,6 @@ export function cotDatasetJob (deps: CotJobDeps): FanOutJobKind<CotItemData, Cot
     }
   }
 }
-
-const NO_TEACHER = 'no teacher model is configured: set TEACHER_BASE_URL to the teacher\'s OpenAI-compatible URL (e.g. http://vllm-teacher:8000/v1) and restart the reasoning service'
 
 async function resolveSource (nc: NatsConnection, id: string): Promise<ResolvedSource> {
   try {
@@ -167,7 +173,6 @@ async function runItem (ctx: JobContext, item: Item<CotItemData>, deps: CotJobDe
     if (!v.ok) return drop(v, null, 0)
     goldRows = gold.rows
   }
-  if (!deps.teacher) return drop({ ok: false, reason: 'llm_error', detail: NO_TEACHER }, null, 0)
 
   const messages = [{ role: 'user' as const, content: env.builder.teacher({ dbPath, question: q.question, evidence: q.evidence, goldSql: q.sql }) }]
   let last: Verdict & { ok: false } = { ok: false, reason: 'no_sql', detail: 'no answer' }
@@ -176,6 +181,7 @@ async function runItem (ctx: JobContext, item: Item<CotItemData>, deps: CotJobDe
     aborted()
     try {
       const a = await deps.teacher.ask({
+        server: p.teacher.server ?? 'teacher',
         model: p.teacher.model,
         messages,
         temperature: attempt === 1 ? p.teacher.temperature : RETRY_TEMPERATURE,
@@ -186,6 +192,8 @@ async function runItem (ctx: JobContext, item: Item<CotItemData>, deps: CotJobDe
       answer = a.text
     } catch (err) {
       if (err instanceof LlmError && err.kind !== 'aborted') return drop({ ok: false, reason: 'llm_error', detail: err.message }, answer, attempt)
+      // The server was removed or unset since the job started.
+      if (err instanceof ServiceError) return drop({ ok: false, reason: 'llm_error', detail: err.message }, answer, attempt)
       throw err
     }
     const v = await judge(answer, p.validation, { sql: q.sql, rows: goldRows }, run)

@@ -2,35 +2,31 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { Accepted } from '@t2s/core/contracts/common'
 import type { CotDatasetBody } from '@t2s/core/contracts/datasets'
 import type { ResolvedSource } from '@t2s/core/contracts/sources'
+import { badRequest } from '@t2s/core/errors'
 import type { DatasetRecords } from '@t2s/core/datasets/records'
 import { checkSplitLimit } from '@t2s/core/datasets/split'
-import { ServiceError } from '@t2s/core/errors'
 import { callService } from '@t2s/core/nats/client'
 import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
+import type { ModelServerRegistry } from '@t2s/core/models/servers'
 import { promptVersion } from '@t2s/core/prompts/index'
-
-export interface TeacherSettings {
-  /** unset: the service runs, but refuses new CoT datasets */
-  baseUrl: string | null
-  model: string
-}
 
 /** Creates CoT datasets: checks the teacher and the source, then records the dataset and submits its job. */
 export class CotDatasets {
   constructor (
     private readonly records: DatasetRecords,
     private readonly nc: NatsConnection,
-    private readonly teacher: TeacherSettings
+    private readonly servers: ModelServerRegistry
   ) {}
 
   async create (body: CotDatasetBody & { idempotency_key?: string }): Promise<Accepted> {
-    if (!this.teacher.baseUrl) {
-      throw new ServiceError('UNAVAILABLE', 'no teacher model is configured: set TEACHER_BASE_URL (the teacher\'s OpenAI-compatible URL, e.g. http://vllm-teacher:8000/v1) for the reasoning service')
-    }
+    // 503 for an unset teacher, 400 for a server that is not registered.
+    const server = await this.servers.resolve(body.teacher.server ?? 'teacher')
+    const model = body.teacher.model ?? server.defaultModel
+    if (model === null) throw badRequest(`model server "${server.name}" has no default model: name one with teacher.model`)
     checkSplitLimit(body.limit)
     const source = await callService<ResolvedSource>(this.nc, 'dataset', SOURCE_VERBS.resolve, { id: body.source })
     const { idempotency_key: idempotencyKey, ...request } = body
-    const teacher = { ...request.teacher, model: request.teacher.model ?? this.teacher.model }
+    const teacher = { ...request.teacher, server: server.name, model }
     return await this.records.create({
       source,
       params: { ...request, teacher },

@@ -6,6 +6,8 @@ import { textSha256 } from '@t2s/core/util/digest'
 import type { StateDb } from '@t2s/core/state-db'
 
 export interface TeacherRequest {
+  /** the model server asked (`teacher` unless the dataset named another) */
+  server: string
   model: string
   messages: LlmMessage[]
   temperature: number
@@ -37,15 +39,14 @@ export class Teacher {
   /** calls in flight in this process, by cache key */
   private readonly pending = new Map<string, Promise<string>>()
 
-  constructor (private readonly db: StateDb, private readonly client: LlmClient) {
+  /** `clientOf` resolves a model server's name (the registry's `resolve`); it throws a ServiceError for one that cannot be asked. */
+  constructor (private readonly db: StateDb, private readonly clientOf: (server: string) => Promise<LlmClient>) {
     this.getCached = db.prepare('SELECT answer FROM teacher_cache WHERE model = ? AND prompt_sha256 = ? AND temperature = ? AND attempt = ?')
     this.putCached = db.prepare(`INSERT INTO teacher_cache (model, prompt_sha256, temperature, attempt, answer, finish_reason, prompt_tokens, completion_tokens, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
     this.putCall = db.prepare(`INSERT INTO teacher_calls (job_id, item_key, attempt, ok, requests, prompt_tokens, completion_tokens, latency_ms, error_kind, at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   }
-
-  get defaultModel (): string { return this.client.model }
 
   /**
    * The cached answer, or a call to the teacher whose answer is committed before it is
@@ -56,7 +57,9 @@ export class Teacher {
    */
   async ask (req: TeacherRequest, site: CallSite): Promise<TeacherAnswer> {
     const digest = promptDigest(req.messages, req.maxTokens)
-    const key = [req.model, digest, req.temperature, req.attempt] as const
+    // The teacher's answers keep their old keys; another server's are kept apart by its name,
+    // since two servers may serve different weights under one model name.
+    const key = [req.server === 'teacher' ? req.model : `${req.server}:${req.model}`, digest, req.temperature, req.attempt] as const
     const id = key.join('\u0000')
     for (;;) {
       const hit = this.getCached.get(...key) as CachedRow | undefined
@@ -84,7 +87,8 @@ export class Teacher {
     const started = Date.now()
     const now = () => new Date().toISOString()
     try {
-      const r = await this.client.chat({ messages: req.messages, model: req.model, temperature: req.temperature, maxTokens: req.maxTokens, signal: site.signal, party: site.jobId })
+      const client = await this.clientOf(req.server)
+      const r = await client.chat({ messages: req.messages, model: req.model, temperature: req.temperature, maxTokens: req.maxTokens, signal: site.signal, party: site.jobId })
       const prompt = r.usage?.prompt_tokens ?? 0
       const completion = r.usage?.completion_tokens ?? 0
       this.db.transaction(() => {

@@ -14,9 +14,9 @@ describe('Teacher: cache and call accounting', async () => {
   let fail = false
   const fake = await startFakeOpenAI({ answer: ({ temperature }) => fail ? { status: 400 } : `answer at ${temperature}` })
   const client = createLlmClient({ name: 'teacher', baseUrl: fake.url, model: 'teacher', retries: { max: 1, baseMs: 1 } })
-  const teacher = new Teacher(db, client)
+  const teacher = new Teacher(db, async () => client)
   const site = { jobId: 'job_a', itemKey: '1', signal: new AbortController().signal }
-  const req = (over: Partial<TeacherRequest> = {}): TeacherRequest => ({ model: 'teacher', messages: [{ role: 'user', content: 'explain' }], temperature: 0, attempt: 1, ...over })
+  const req = (over: Partial<TeacherRequest> = {}): TeacherRequest => ({ server: 'teacher', model: 'teacher', messages: [{ role: 'user', content: 'explain' }], temperature: 0, attempt: 1, ...over })
   const calls = () => db.prepare('SELECT count(*) AS n, coalesce(sum(ok), 0) AS ok FROM teacher_calls').get() as { n: number, ok: number }
 
   after(async () => {

@@ -22,6 +22,7 @@ import { renderLossSvg, spread } from './loss-chart.js'
 import { TrainingRepo, type TrainingRow } from './repo.js'
 import { writeGrpoPrompts } from './grpo-prompts.js'
 import { checkBatch, checkGrpo, grpoTrainerConfig, runDir, trainerConfig } from './trainer-config.js'
+import { deleteTraining, sweepTrainingRuns } from './delete.js'
 
 export interface TrainerAppDeps {
   nc: NatsConnection
@@ -154,6 +155,7 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
 
   const service = await serveEndpoints(deps.nc, { name: 'trainer', version: '0.1.0', description: 'Training jobs: runs trainer-gpu, keeps the loss series, publishes adapters', log: deps.log }, {
     [TRAINING_VERBS.create]: { input: CreateTrainingJobBodySchema, handler: create },
+    [TRAINING_VERBS.delete]: { input: ById, handler: async ({ id }: { id: string }) => { await deleteTraining({ ...deps, repo }, id); return null } },
     [TRAINING_VERBS.list]: {
       input: PageQuerySchema,
       handler: async ({ offset, limit }: { offset: number, limit: number }) => {
@@ -174,6 +176,8 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
       }
     }
   })
+  const swept = await sweepTrainingRuns({ repo, dataDir: deps.dataDir, jobs: deps.jobs })
+  if (swept.length > 0) deps.log.info({ runs: swept }, 'removed the run folders of training jobs deleted before a crash')
   await worker.start()
   return {
     service,

@@ -11,8 +11,9 @@ const API_TAGS = [
   { name: 'training', description: 'Fine-tuning jobs on the GPU trainer' },
   { name: 'evaluations', description: 'BIRD execution accuracy (EX) and Soft-F1' },
   { name: 'rewards', description: 'Execution rewards for reinforcement learning, scored as evaluations' },
-  { name: 'models', description: 'What the teacher and student servers serve' },
-  { name: 'jobs', description: 'Any long operation: status, progress events, cancellation' }
+  { name: 'models', description: 'Model servers (the teacher, the student, registered ones) and what they serve' },
+  { name: 'jobs', description: 'Any long operation: status, progress events, cancellation' },
+  { name: 'usage', description: 'What the suite stores on disk, and the free space left' }
 ]
 
 /**

@@ -1,12 +1,13 @@
 import { Type, type Static } from 'typebox'
 import { JobStatusSchema } from './common.js'
+import { ServerNameSchema } from './model-servers.js'
 
 /**
  * Datasets are built by two services: `sft` by dataset (ids `ds_…`), `cot` by reasoning
  * (ids `cot_…`). Both answer the same verbs with the same shapes, and the gateway routes
  * by kind on create and by id prefix afterwards.
  */
-export const DATASET_VERBS = { create: 'create_dataset', get: 'get_dataset', list: 'list_datasets', file: 'dataset_file' } as const
+export const DATASET_VERBS = { create: 'create_dataset', get: 'get_dataset', list: 'list_datasets', file: 'dataset_file', delete: 'delete_dataset' } as const
 export const datasetServiceFor = (idOrKind: string): 'dataset' | 'reasoning' =>
   idOrKind === 'cot' || idOrKind.startsWith('cot_') ? 'reasoning' : 'dataset'
 
@@ -35,7 +36,8 @@ export const CotDatasetBodySchema = Type.Object({
   source: Type.String({ minLength: 1, description: 'Source id or name' }),
   kind: Type.Literal('cot'),
   teacher: Type.Object({
-    model: Type.Optional(Type.String({ minLength: 1, description: 'Served model name; default TEACHER_MODEL' })),
+    server: Type.Optional(Type.Unsafe<string>({ ...ServerNameSchema, description: 'The model server asked (GET /v1/model-servers): default `teacher` (TEACHER_BASE_URL)' })),
+    model: Type.Optional(Type.String({ minLength: 1, description: "Served model name; default the server's default model (TEACHER_MODEL for the teacher)" })),
     temperature: Type.Number({ minimum: 0, maximum: 2, default: 0 }),
     max_tokens: Type.Optional(Type.Integer({ minimum: 1, maximum: 32768 }))
   }, { additionalProperties: false, default: { temperature: 0 } }),

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { JobStatusSchema } from './common.js'
+import { ServerNameSchema } from './model-servers.js'
 import { DifficultySchema } from './sources.js'
 
 /**
@@ -13,7 +14,8 @@ export const EVALUATION_VERBS = {
   items: 'evaluation_items',
   predictions: 'evaluation_predictions',
   generate: 'generate_sql',
-  models: 'list_models'
+  models: 'list_models',
+  delete: 'delete_evaluation'
 } as const
 
 export const ItemStatusSchema = Type.Union([
@@ -54,7 +56,8 @@ export const EvaluationOptionsSchema = {
 export const CreateEvaluationBodySchema = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 128, description: 'Source id or name', examples: ['bird-sample-dev'] }),
   predictions: Type.Optional(Type.Union([OfficialPredictions, ListPredictions], { description: 'Score these predictions (paired with the questions by position, or by question_id in the list form)' })),
-  model: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Ask this model or LoRA adapter of the student server (STUDENT_BASE_URL) every question' })),
+  model: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: "Ask this model or LoRA adapter every question (default: the server's default model)" })),
+  server: Type.Optional(Type.Unsafe<string>({ ...ServerNameSchema, description: 'The model server to ask (GET /v1/model-servers): default `student` (STUDENT_BASE_URL); `teacher` or a registered server to evaluate another model' })),
   ...EvaluationOptionsSchema
 }, { additionalProperties: false })
 export type CreateEvaluationBody = Static<typeof CreateEvaluationBodySchema>
@@ -74,6 +77,7 @@ export const EvaluationSchema = Type.Object({
   status: JobStatusSchema,
   source: Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }),
   model: Type.Union([Type.String(), Type.Null()], { description: 'The served model asked, or null for a predictions file' }),
+  server: Type.Union([Type.String(), Type.Null()], { description: 'The model server asked (GET /v1/model-servers), or null for a predictions file' }),
   options: Type.Record(Type.String(), Type.Unknown(), { description: 'The request options, defaults filled in' }),
   ex: Buckets('Execution accuracy, 0-100, by difficulty (questions without one count in total only)'),
   soft_f1: Buckets("Mini-Dev's Soft-F1, 0-100, by difficulty"),
@@ -148,7 +152,8 @@ export const GenerateSqlBodySchema = Type.Object({
   db_id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$' }),
   question: Type.String({ minLength: 1, maxLength: 10_000 }),
   evidence: Type.String({ maxLength: 20_000, default: '' }),
-  model: Type.String({ minLength: 1, maxLength: 256, description: 'Model or LoRA adapter name on the student server' }),
+  model: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: "Model or LoRA adapter name on the server (default: the server's default model)" })),
+  server: Type.Optional(Type.Unsafe<string>({ ...ServerNameSchema, description: 'The model server to ask: default `student`' })),
   system_prompt: EvaluationOptionsSchema.system_prompt,
   extraction: EvaluationOptionsSchema.extraction,
   max_tokens: EvaluationOptionsSchema.max_tokens,
@@ -158,6 +163,7 @@ export const GenerateSqlBodySchema = Type.Object({
 export type GenerateSqlBody = Static<typeof GenerateSqlBodySchema>
 
 export const GenerateSqlResultSchema = Type.Object({
+  server: Type.String(),
   model: Type.String(),
   answer: Type.String({ description: "The model's whole answer" }),
   sql: Type.Union([Type.String(), Type.Null()], { description: 'The SQL extracted from it (null: none found)' }),
@@ -187,5 +193,9 @@ const ServerModels = Type.Object({
   error: Type.Union([Type.String(), Type.Null()])
 }, { additionalProperties: false })
 
-export const ModelsSchema = Type.Object({ teacher: ServerModels, student: ServerModels }, { additionalProperties: false })
+export const ModelsSchema = Type.Object({
+  teacher: ServerModels,
+  student: ServerModels,
+  servers: Type.Array(Type.Object({ name: Type.String(), ...ServerModels.properties }, { additionalProperties: false }), { description: 'Every model server (the environment\'s and the registered ones), in GET /v1/model-servers order' })
+}, { additionalProperties: false })
 export type Models = Static<typeof ModelsSchema>

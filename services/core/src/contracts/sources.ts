@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 
 /** The dataset service's source verbs (`t2s.dataset.<verb>`): one spelling for the service, the gateway and other services. */
-export const SOURCE_VERBS = { create: 'create_source', list: 'list_sources', get: 'get_source', resolve: 'resolve_source', questions: 'list_questions' } as const
+export const SOURCE_VERBS = { create: 'create_source', list: 'list_sources', get: 'get_source', resolve: 'resolve_source', questions: 'list_questions', delete: 'delete_source' } as const
 
 export const DifficultySchema = Type.Union([Type.Literal('simple'), Type.Literal('moderate'), Type.Literal('challenging')])
 export type Difficulty = Static<typeof DifficultySchema>

@@ -2,7 +2,7 @@ import { Type, type Static, type TOptional } from 'typebox'
 import { JobStatusSchema } from './common.js'
 
 /** The trainer service's verbs (`t2s.trainer.<verb>`). */
-export const TRAINING_VERBS = { create: 'create_training_job', list: 'list_training_jobs', get: 'get_training_job', lossSvg: 'training_loss_svg' } as const
+export const TRAINING_VERBS = { create: 'create_training_job', list: 'list_training_jobs', get: 'get_training_job', lossSvg: 'training_loss_svg', delete: 'delete_training_job' } as const
 
 /**
  * Training jobs (the trainer service). Hyper-parameters left out take the trainer's

@@ -6,7 +6,8 @@ import { DATASET_VERBS, type Dataset, type DatasetFile } from '../contracts/data
 import { ServiceError } from '../errors.js'
 import { newId, type JobStore } from '../jobs/store.js'
 import type { Endpoints } from '../nats/service.js'
-import type { StateDb } from '../state-db.js'
+import { activeJobsUsing, refuseWhileUsed, removeTree, sweepOrphanJobs, sweepOrphans } from '../lifecycle/deletion.js'
+import { deleteJobRows, type StateDb } from '../state-db.js'
 import { textSha256 } from '../util/digest.js'
 import { artifactDir } from './artifacts.js'
 
@@ -75,6 +76,8 @@ export interface DatasetRecordsOptions {
   service: string
   /** counters read while the job has not completed (from its item tables), instead of the stored `stats` */
   liveStats?: (jobId: string) => Dataset['stats']
+  /** the service's own rows of a dataset's job (e.g. its judged items), dropped with the record */
+  deleteJobItems?: (jobId: string) => void
 }
 
 /**
@@ -126,6 +129,31 @@ export class DatasetRecords {
     const rows = this.o.db.prepare(`SELECT * FROM ${this.o.table} ORDER BY created_at DESC`).all() as DatasetRow[]
     const items = await Promise.all(rows.map(async (row) => this.toDataset(row, await this.o.jobs.get(row.job_id))))
     return { items, total: items.length }
+  }
+
+  /**
+   * Deletes the record (and its job's item rows) in one transaction, then its files. 409 while
+   * its own job or a training job that reads it has not ended; a dataset not there is no error.
+   */
+  async delete (id: string): Promise<void> {
+    const row = this.o.db.prepare(`SELECT * FROM ${this.o.table} WHERE id = ?`).get(id) as DatasetRow | undefined
+    if (row === undefined) return
+    refuseWhileUsed(`dataset ${id}`, await activeJobsUsing(this.o.jobs, (j) => j.id === row.job_id || j.params.dataset === id || j.params.dataset_id === id))
+    this.o.db.transaction(() => {
+      this.o.db.prepare(`DELETE FROM ${this.o.table} WHERE id = ?`).run(id)
+      deleteJobRows(this.o.db, row.job_id)
+      this.o.deleteJobItems?.(row.job_id)
+    })()
+    await this.o.jobs.remove(row.job_id, { force: true })
+    await removeTree(artifactDir(this.o.dataDir, 'datasets', id))
+  }
+
+  /** Removes the folders and job records of this kind's datasets whose record is gone (a delete cut short by a crash). */
+  async sweep (): Promise<string[]> {
+    const has = this.o.db.prepare(`SELECT 1 FROM ${this.o.table} WHERE id = ?`).pluck()
+    const exists = (id: string) => has.get(id) !== undefined
+    await sweepOrphanJobs(this.o.jobs, 'dataset', (id) => !id.startsWith(`${this.o.idPrefix}_`) || exists(id))
+    return await sweepOrphans(join(this.o.dataDir, 'artifacts', 'datasets'), this.o.idPrefix, exists)
   }
 
   /** Where a split's JSONL is, relative to DATA_DIR; only once the dataset has succeeded. */
@@ -190,6 +218,7 @@ export function datasetEndpoints<B> (records: DatasetRecords, body: TObject, cre
     [DATASET_VERBS.create]: { input: Create, handler: create },
     [DATASET_VERBS.get]: { input: ById, handler: async ({ id }: { id: string }) => await records.get(id) },
     [DATASET_VERBS.list]: { handler: async () => await records.list() },
-    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await records.file(id, split) }
+    [DATASET_VERBS.file]: { input: SplitFile, handler: async ({ id, split }: { id: string, split: 'train' | 'test' }) => await records.file(id, split) },
+    [DATASET_VERBS.delete]: { input: ById, handler: async ({ id }: { id: string }) => { await records.delete(id); return null } }
   }
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { KV } from '@nats-io/kv'
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream'
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { TERMINAL_STATUSES, type JobRecord, type JobStatus, type Progress } from '../contracts/common.js'
-import { eventSubject, jobKey, jobSubject } from '../contracts/subjects.js'
+import { EVENTS_STREAM, eventSubject, jobKey, jobSubject } from '../contracts/subjects.js'
 import { ServiceError } from '../errors.js'
 
 export interface JobEvent {
@@ -28,6 +28,9 @@ export interface SubmitRequest {
 export const newId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${randomBytes(6).toString('hex')}`
 
 const isTerminal = (s: JobStatus) => TERMINAL_STATUSES.includes(s)
+/** Resources whose status is their job's: the job record lives as long as they do. */
+const STATUS_FROM_JOB = ['dataset', 'evaluation', 'training_job']
+export const holdsResourceStatus = (job: JobRecord) => job.resource !== null && STATUS_FROM_JOB.includes(job.resource.type)
 const now = () => new Date().toISOString()
 
 /**
@@ -149,6 +152,23 @@ export class JobStore {
       .filter((j) => (!filter.status || j.status === filter.status) && (!filter.kind || j.kind === filter.kind))
       .sort((a, b) => b.created_at.localeCompare(a.created_at))
       .slice(0, filter.limit ?? 100)
+  }
+
+  /**
+   * Removes an ended job's record and its events. A job that built something (a dataset, an
+   * evaluation, a training run) goes with that resource instead: its status is read from here.
+   * `force` is for that resource's own delete. A job not there is no error.
+   */
+  async remove (id: string, opts: { force?: boolean } = {}): Promise<void> {
+    const job = await this.get(id)
+    if (job === null) return
+    if (!isTerminal(job.status)) throw new ServiceError('CONFLICT', `job ${id} is ${job.status}: cancel it first, then delete it once it has ended`)
+    if (holdsResourceStatus(job) && opts.force !== true) {
+      throw new ServiceError('CONFLICT', `job ${id} built ${job.resource!.type} ${job.resource!.id}, whose status it holds: delete the ${job.resource!.type} instead (that removes its job too)`)
+    }
+    await this.kv.purge(jobKey(id))
+    const jsm = await jetstreamManager(this.nc)
+    await jsm.streams.purge(EVENTS_STREAM, { filter: eventSubject(id) })
   }
 
   async event (e: JobEvent): Promise<void> {

@@ -111,6 +111,20 @@ export class SourceRegistry {
     return (this.all.all() as SourceRow[]).map(toSource)
   }
 
+  /** The source's id and name, or null when none has that id or name. */
+  find (idOrName: string): { id: string, name: string } | null {
+    const row = this.byIdOrName.get(idOrName, idOrName) as SourceRow | undefined
+    return row === undefined ? null : { id: row.id, name: row.name }
+  }
+
+  /** Forgets a registration (its row and question index); the files it points at stay. */
+  remove (id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM source_questions WHERE source_id = ?').run(id)
+      this.db.prepare('DELETE FROM sources WHERE id = ?').run(id)
+    })()
+  }
+
   questions (idOrName: string, offset: number, limit: number): { items: Question[], total: number } {
     const row = this.row(idOrName)
     const items = this.page.all(row.id, limit, offset) as Question[]

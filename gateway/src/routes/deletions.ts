@@ -1,0 +1,87 @@
+import fp from 'fastify-plugin'
+import type { FastifyReply } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { IdParamsSchema } from '@t2s/core/contracts/common'
+import { DATASET_VERBS, datasetServiceFor } from '@t2s/core/contracts/datasets'
+import { EVALUATION_VERBS } from '@t2s/core/contracts/evaluations'
+import { problems } from '../lib/schemas.js'
+
+const Deleted = { 204: { description: 'Deleted, or was not there (deleting is idempotent)', type: 'null' } }
+const idOf = (request: { params: unknown }) => (request.params as { id: string }).id
+const noContent = async (reply: FastifyReply) => await reply.code(204).send()
+
+/**
+ * Deleting what the suite stores. One rule for all: 409 naming what still uses it (a queued or
+ * running job), the record first and its files after (a crash between them is finished at the
+ * service's next start), and deleting what is not there is not an error.
+ */
+const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const bus = app.bus
+  app.delete('/v1/sources/:id', {
+    schema: {
+      tags: ['sources'],
+      summary: "Forget a source's registration (never the files it points at)",
+      description: '409 while a dataset build, an evaluation or a download that names it has not ended.',
+      params: IdParamsSchema,
+      response: { ...Deleted, ...problems(400, 409) }
+    }
+  }, async (request, reply) => {
+    await bus.call('dataset', 'delete_source', { id: idOf(request) })
+    return await noContent(reply)
+  })
+
+  app.delete('/v1/datasets/:id', {
+    schema: {
+      tags: ['datasets'],
+      summary: 'Delete a dataset: its record, its JSONL files and its job',
+      description: '409 while it is being built or a training job that reads it has not ended.',
+      params: IdParamsSchema,
+      response: { ...Deleted, ...problems(400, 409) }
+    }
+  }, async (request, reply) => {
+    const id = idOf(request)
+    await bus.call(datasetServiceFor(id), DATASET_VERBS.delete, { id })
+    return await noContent(reply)
+  })
+
+  app.delete('/v1/evaluations/:id', {
+    schema: {
+      tags: ['evaluations'],
+      summary: 'Delete an evaluation: its report, scored items, predictions and job',
+      description: '409 while it runs (cancel it first).',
+      params: IdParamsSchema,
+      response: { ...Deleted, ...problems(400, 409) }
+    }
+  }, async (request, reply) => {
+    await bus.call('evaluator', EVALUATION_VERBS.delete, { id: idOf(request) })
+    return await noContent(reply)
+  })
+
+  app.delete('/v1/training-jobs/:id', {
+    schema: {
+      tags: ['training'],
+      summary: 'Delete a training job: its record and loss series, checkpoints, log, and published adapter (unloaded from the student first)',
+      description: '409 while it runs (cancel it first).',
+      params: IdParamsSchema,
+      response: { ...Deleted, ...problems(400, 409) }
+    }
+  }, async (request, reply) => {
+    await bus.call('trainer', 'delete_training_job', { id: idOf(request) }, 60_000)
+    return await noContent(reply)
+  })
+
+  app.delete('/v1/jobs/:id', {
+    schema: {
+      tags: ['jobs'],
+      summary: "Delete an ended job's record and events",
+      description: '409 while it has not ended, and for a job that built a dataset, evaluation or training job: delete that instead (its status is the job\'s).',
+      params: IdParamsSchema,
+      response: { ...Deleted, ...problems(400, 409) }
+    }
+  }, async (request, reply) => {
+    await bus.jobs.remove(idOf(request))
+    return await noContent(reply)
+  })
+}
+
+export default fp(deletionRoutes, { name: 'routes/deletions', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })
