@@ -3,8 +3,9 @@
  *
  * Starts nats-server (JetStream under DATA_DIR, a free loopback port) unless NATS_URL is
  * set, then every service that exists under services/ and the gateway, each as its own
- * process, restarting any that crash. Prints the Swagger UI address and the API key.
- * Ctrl-C (or SIGTERM) stops everything, NATS last, and leaves no process behind.
+ * process, restarting any that crash — nats-server included, on the same port and store.
+ * Prints the Swagger UI address and the API key. Only Ctrl-C (or SIGTERM) stops the suite:
+ * everything, NATS last, leaving no process behind.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -35,17 +36,38 @@ async function startNats (): Promise<string> {
   const conf = join(dir, 'nats.conf')
   // max_payload is raised so large per-item listings fit in one reply.
   writeFileSync(conf, `listen: 127.0.0.1:${natsPort}\nmax_payload: 8MB\nlog_file: ${JSON.stringify(join(dir, 'nats.log'))}\njetstream {\n  store_dir: ${JSON.stringify(dir)}\n}\n`)
-  // Its own process group: a terminal's Ctrl-C must not reach it before the services have
-  // drained their connections; stopAll ends it last.
-  const proc = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'], detached: true })
-  children.set('nats-server', proc)
-  proc.on('exit', (code) => { if (!stopping) { say(`nats-server exited (${code}); stopping`); void stopAll(1) } })
+  superviseNats(conf)
   if (!await waitForPort(natsPort, 10_000)) {
     say('nats-server did not start; see its output above')
     await stopAll(1)
   }
   return `nats://127.0.0.1:${natsPort}`
 }
+
+/**
+ * Runs nats-server like any other process: when it dies it comes back on the same port
+ * with the same JetStream store (streams, KV and unacked work survive on disk), after the
+ * same backoff; the services' connections retry forever and pick it up again.
+ */
+function superviseNats (conf: string, restarts = 0): void {
+  if (stopping) return
+  // Its own process group: a terminal's Ctrl-C must not reach it before the services have
+  // drained their connections; stopAll ends it last.
+  const proc = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'], detached: true })
+  children.set('nats-server', proc)
+  const started = Date.now()
+  proc.on('exit', (code, signal) => {
+    if (stopping) return
+    const attempt = nextAttempt(started, restarts)
+    const delay = backoffMs(attempt)
+    say(`nats-server exited (${signal ?? code}); restarting in ${delay / 1000} s`)
+    setTimeout(() => superviseNats(conf, attempt), delay).unref()
+  })
+}
+
+/** A process that ran a while gets a fresh backoff; one that keeps crashing waits longer. */
+const nextAttempt = (started: number, restarts: number) => Date.now() - started > 60_000 ? 0 : restarts + 1
+const backoffMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5))
 
 function apiKeys (): string {
   if (process.env.T2S_API_KEYS) return process.env.T2S_API_KEYS
@@ -61,9 +83,8 @@ function startProcess (name: string, entry: string, env: NodeJS.ProcessEnv, rest
   const started = Date.now()
   proc.on('exit', (code, signal) => {
     if (stopping) return
-    // A process that ran a while gets a fresh backoff; one that keeps crashing waits longer.
-    const attempt = Date.now() - started > 60_000 ? 0 : restarts + 1
-    const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5))
+    const attempt = nextAttempt(started, restarts)
+    const delay = backoffMs(attempt)
     say(`${name} exited (${signal ?? code}); restarting in ${delay / 1000} s`)
     setTimeout(() => startProcess(name, entry, env, attempt), delay).unref()
   })
