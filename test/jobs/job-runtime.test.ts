@@ -112,6 +112,31 @@ describe('job runtime with a real nats-server', { timeout: 180_000 }, () => {
     assert.match(done.error ?? '', /test\.nope/)
   })
 
+  // Issue 12 finding 6: work bound to fail again was retried 5 times, then reported only as
+  // "failed on every attempt; see the service log".
+  for (const [mode, reason] of [
+    ['notadb', /cannot be read as SQLite \(SQLITE_NOTADB: file is not a database\)/],
+    ['deep', /stack overflow/],
+    ['full', /^the disk is full/]
+  ] as const) {
+    test(`a job bound to fail again (${mode}) fails on its first attempt with the reason`, async () => {
+      const job = await submit('test.fail', { mode })
+      const done = await waitDone(job.id)
+      assert.equal(done.status, 'failed')
+      assert.match(done.error ?? '', reason)
+      assert.equal(done.attempts, 1)
+      assert.equal(readFileSync(join(dir, 'exec.log'), 'utf8').split('\n').filter((l) => l === `fail:${mode}`).length, 1)
+    })
+  }
+
+  test('a transient failure is retried, and the final error names the last reason', { timeout: 120_000 }, async () => {
+    const job = await submit('test.fail', { mode: 'flaky' })
+    const done = await waitDone(job.id, 100_000)
+    assert.equal(done.status, 'failed')
+    assert.equal(done.error, 'failed on all 5 attempts; the last: transient trouble in flaky')
+    assert.equal(readFileSync(join(dir, 'exec.log'), 'utf8').split('\n').filter((l) => l === 'fail:flaky').length, 5)
+  })
+
   test('a 30 s NATS outage is survived without restarting the worker', { timeout: 120_000 }, async () => {
     const job = await submit('test.fanout', { n: 60 })
     await nats.kill()
