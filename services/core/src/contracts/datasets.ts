@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { JobStatusSchema } from './common.js'
+import { TEXT_LIMITS } from './limits.js'
 
 /**
  * Datasets are built by two services: `sft` by dataset (ids `ds_…`), `cot` by reasoning
@@ -21,7 +22,7 @@ export const PromptSpecSchema = Type.Object({
 export type PromptSpec = Static<typeof PromptSpecSchema>
 
 export const SftDatasetBodySchema = Type.Object({
-  source: Type.String({ minLength: 1, description: 'Source id or name' }),
+  source: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, description: 'Source id or name' }),
   kind: Type.Literal('sft'),
   test_size: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.3, description: 'Share of examples in the test split: test = ceil(n × test_size)' }),
   seed: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, default: 42 }),
@@ -32,10 +33,10 @@ export const SftDatasetBodySchema = Type.Object({
 export type SftDatasetBody = Static<typeof SftDatasetBodySchema>
 
 export const CotDatasetBodySchema = Type.Object({
-  source: Type.String({ minLength: 1, description: 'Source id or name' }),
+  source: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, description: 'Source id or name' }),
   kind: Type.Literal('cot'),
   teacher: Type.Object({
-    model: Type.Optional(Type.String({ minLength: 1, description: 'Served model name; default TEACHER_MODEL' })),
+    model: Type.Optional(Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, description: 'Served model name; default TEACHER_MODEL' })),
     temperature: Type.Number({ minimum: 0, maximum: 2, default: 0 }),
     max_tokens: Type.Optional(Type.Integer({ minimum: 1, maximum: 32768 }))
   }, { additionalProperties: false, default: { temperature: 0 } }),

@@ -1,9 +1,10 @@
 import { Type, type Static } from 'typebox'
+import { TEXT_LIMITS } from './limits.js'
 
 export const ExecuteSqlBodySchema = Type.Object({
-  source: Type.String({ minLength: 1, description: 'Source id or name' }),
+  source: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, description: 'Source id or name' }),
   db_id: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$' }),
-  sql: Type.String({ minLength: 1, maxLength: 100_000, description: 'One read-only statement (SELECT or WITH … SELECT)' }),
+  sql: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.sql, description: 'One read-only statement (SELECT or WITH … SELECT)' }),
   timeout_ms: Type.Integer({ minimum: 1, maximum: 120_000, default: 30_000 }),
   max_rows: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 })
 }, { additionalProperties: false })
