@@ -31,12 +31,15 @@ async function startNats (): Promise<string> {
     process.exit(1)
   }
   const natsPort = await freePort()
+  const monitorPort = await freePort()
   const dir = join(dataDir, 'nats')
   mkdirSync(dir, { recursive: true })
   const conf = join(dir, 'nats.conf')
-  // max_payload is raised so large per-item listings fit in one reply.
-  writeFileSync(conf, `listen: 127.0.0.1:${natsPort}\nmax_payload: 8MB\nlog_file: ${JSON.stringify(join(dir, 'nats.log'))}\njetstream {\n  store_dir: ${JSON.stringify(dir)}\n}\n`)
+  // max_payload is raised so large per-item listings fit in one reply; the monitoring port
+  // (loopback) is what the JetStream watchdog asks.
+  writeFileSync(conf, `listen: 127.0.0.1:${natsPort}\nhttp: 127.0.0.1:${monitorPort}\nmax_payload: 8MB\nlog_file: ${JSON.stringify(join(dir, 'nats.log'))}\njetstream {\n  store_dir: ${JSON.stringify(dir)}\n}\n`)
   superviseNats(conf)
+  void watchJetStream(monitorPort)
   if (!await waitForPort(natsPort, 10_000)) {
     say('nats-server did not start; see its output above')
     await stopAll(1)
@@ -63,6 +66,29 @@ function superviseNats (conf: string, restarts = 0): void {
     say(`nats-server exited (${signal ?? code}); restarting in ${delay / 1000} s`)
     setTimeout(() => superviseNats(conf, attempt), delay).unref()
   })
+}
+
+/**
+ * nats-server 2.9 can stop answering JetStream for good after a write fails on a full disk
+ * (the process lives, its monitoring /jsz and every JetStream request hang). After three
+ * silent checks in a row (~30 s) it is killed, and the supervisor brings it back: once
+ * space is free again the suite recovers without anyone restarting it.
+ */
+async function watchJetStream (monitorPort: number): Promise<void> {
+  let silent = 0
+  // eslint-disable-next-line no-unmodified-loop-condition -- set by the signal handlers
+  while (!stopping) {
+    await new Promise((resolve) => setTimeout(resolve, 10_000).unref())
+    const proc = children.get('nats-server')
+    if (stopping || !proc || proc.exitCode !== null || proc.signalCode !== null) { silent = 0; continue }
+    const ok = await fetch(`http://127.0.0.1:${monitorPort}/jsz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false)
+    silent = ok ? 0 : silent + 1
+    if (silent >= 3) {
+      say('nats-server: JetStream has not answered for 30 s (is its disk full?); restarting it')
+      silent = 0
+      proc.kill('SIGKILL')
+    }
+  }
 }
 
 /** A process that ran a while gets a fresh backoff; one that keeps crashing waits longer. */

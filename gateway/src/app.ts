@@ -62,7 +62,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   registerErrorHandling(app)
 
   const bus = new Bus(opts.nc, opts.jobs)
-  healthRoutes(app, bus, opts.services ?? [])
+  healthRoutes(app, bus, opts.services ?? [], opts.dataDir ?? './data')
   jobRoutes(app, bus)
   sourceRoutes(app, bus)
   evaluationRoutes(app, bus)

@@ -13,7 +13,8 @@ export const ErrorCodes = {
   TOO_MANY_REQUESTS: { code: 429, title: 'Too Many Requests' },
   INTERNAL: { code: 500, title: 'Internal Server Error' },
   UNAVAILABLE: { code: 503, title: 'Service Unavailable' },
-  TIMEOUT: { code: 504, title: 'Gateway Timeout' }
+  TIMEOUT: { code: 504, title: 'Gateway Timeout' },
+  INSUFFICIENT_STORAGE: { code: 507, title: 'Insufficient Storage' }
 } as const
 
 export type ErrorCodeName = keyof typeof ErrorCodes

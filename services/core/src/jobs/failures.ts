@@ -20,7 +20,7 @@ const DISK_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT'])
 // SQLite answers these for a file that is not (or no longer) a usable database.
 const BROKEN_DB_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CANTOPEN'])
 
-export const DISK_FULL_REASON = 'the disk is full (no space left for DATA_DIR, a state database or the NATS store); free space and submit the job again'
+export const DISK_FULL_REASON = 'the disk is full (no space left for DATA_DIR, a state database or the NATS store); free space and try again'
 
 export function classifyFailure (err: unknown): FailureVerdict {
   if (err instanceof JobFailure) return { permanent: true, reason: err.message }
