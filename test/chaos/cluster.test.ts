@@ -20,6 +20,7 @@ import { EVENTS_STREAM, WORK_STREAM, JOBS_BUCKET } from '@t2s/core/contracts/sub
 import { TERMINAL_STATUSES } from '@t2s/core/contracts/common'
 import { freePort } from '@t2s/core/util/net'
 import { buildDemo } from '../../scripts/build-demo.js'
+import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server.js'
 import { startNatsCluster, type TestNatsCluster } from '../helpers/nats-cluster.js'
 import { startTs, waitFor, type Proc } from '../helpers/processes.js'
 
@@ -38,19 +39,32 @@ const figure = (name: string, values: Record<string, unknown>) => console.log(`c
 
 describe('chaos on a 3-node NATS cluster with two replicas of each service and two gateways', { timeout: 360_000 }, () => {
   let cluster: TestNatsCluster
+  let fake: FakeOpenAI
   let dataDir: string
   const replicas: Replica[] = []
   const gateways: Array<{ base: string, proc: Proc }> = []
   let questions: Array<{ db_id: string, SQL: string }>
 
-  const env = () => ({ NATS_URL: cluster.url, DATA_DIR: dataDir, T2S_NATS_REPLICAS: '3', LOG_LEVEL: 'warn', EVAL_ACK_WAIT_S: '5', EVAL_ITEM_CONCURRENCY: '8' })
+  const env = () => ({
+    NATS_URL: cluster.url,
+    DATA_DIR: dataDir,
+    T2S_NATS_REPLICAS: '3',
+    LOG_LEVEL: 'warn',
+    EVAL_ACK_WAIT_S: '5',
+    EVAL_ITEM_CONCURRENCY: '8',
+    REASONING_ACK_WAIT_S: '5',
+    TEACHER_BASE_URL: fake.url,
+    TEACHER_MODEL: 'teacher',
+    STUDENT_BASE_URL: fake.url,
+    STUDENT_MODEL: 'student'
+  })
   const startService = async (name: string) => {
     const proc = await startTs(join(ROOT, 'services', name, 'src', 'main.ts'), { ...env(), LOG_LEVEL: 'info' }, /"msg":"ready"/)
     replicas.push({ name, proc })
   }
   const startGateway = async () => {
     const port = await freePort()
-    const proc = await startTs(join(ROOT, 'gateway', 'src', 'server.ts'), { ...env(), LOG_LEVEL: 'info', PORT: String(port), T2S_API_KEYS: KEY, T2S_SERVICES: 'dataset,evaluator' }, /gateway listening/)
+    const proc = await startTs(join(ROOT, 'gateway', 'src', 'server.ts'), { ...env(), LOG_LEVEL: 'info', PORT: String(port), T2S_API_KEYS: KEY, T2S_SERVICES: 'dataset,evaluator,reasoning' }, /gateway listening/)
     gateways.push({ base: `http://127.0.0.1:${port}`, proc })
   }
   const call = async (gw: number, method: string, path: string, body?: object) => {
@@ -65,13 +79,15 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
 
   before(async () => {
     cluster = await startNatsCluster(3)
+    // The teacher answers each question with its gold SQL, the student with SELECT 1 (test/fake-openai).
+    fake = await startFakeOpenAI({ models: ['teacher', 'student'], latencyMs: 20 })
     dataDir = mkdtempSync(join(tmpdir(), 't2s-chaos-'))
     buildDemo(join(dataDir, 'demo'))
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo', 'dev.json'), 'utf8')) as Array<Record<string, any>>
     questions = Array.from({ length: COPIES }, (_, k) => demo.map((q) => ({ ...q, db_id: String(q.db_id), question_id: null, question: `${q.question} (${k})`, SQL: `${q.SQL} -- copy ${k}` }))).flat()
     writeFileSync(join(dataDir, 'demo', 'many.json'), JSON.stringify(questions))
     // Two of each, started one after the other (2 cores: a burst would time start-ups out).
-    for (const name of ['dataset', 'evaluator', 'dataset', 'evaluator']) await startService(name)
+    for (const name of ['dataset', 'evaluator', 'reasoning', 'dataset', 'evaluator', 'reasoning']) await startService(name)
     await startGateway()
     await startGateway()
     const src = await call(0, 'POST', '/v1/sources', { name: 'many', questions: 'demo/many.json', databases: 'demo/dev_databases' })
@@ -82,6 +98,7 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     for (const g of gateways) await g.proc.kill('SIGKILL')
     for (const r of replicas) await r.proc.kill('SIGKILL')
     await cluster?.stop()
+    await fake?.close()
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
@@ -99,39 +116,48 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     }
   })
 
-  test('SFT with gold screen and a predictions evaluation survive kill -9 of a NATS node, a replica of each service and a gateway', async () => {
+  test('SFT with gold screen, CoT, a predictions and a served-model evaluation survive kill -9 of a NATS node, a replica of each service and a gateway', async () => {
     const predictions = Object.fromEntries(questions.map((q, i) => [String(i), `${[q.SQL, 'SELECT 1', SLOW][i % 3]}${SEP}${q.db_id}`]))
-    const submitBoth = async (gw: number) => {
-      const ds = await call(gw, 'POST', '/v1/datasets', { source: 'many', kind: 'sft' })
-      assert.equal(ds.status, 202, JSON.stringify(ds.body))
-      const ev = await call(gw, 'POST', '/v1/evaluations', { source: 'many', predictions, concurrency: 4 })
-      assert.equal(ev.status, 202, JSON.stringify(ev.body))
-      return { ds: ds.body as { id: string, job_id: string }, ev: ev.body as { id: string, job_id: string } }
+    const submitAll = async (gw: number) => {
+      const accepted = async (path: string, body: object) => {
+        const r = await call(gw, 'POST', path, body)
+        assert.equal(r.status, 202, JSON.stringify(r.body))
+        return r.body as { id: string, job_id: string }
+      }
+      return {
+        ds: await accepted('/v1/datasets', { source: 'many', kind: 'sft' }),
+        ev: await accepted('/v1/evaluations', { source: 'many', predictions, concurrency: 4 }),
+        cot: await accepted('/v1/datasets', { source: 'many', kind: 'cot', concurrency: 8 }),
+        served: await accepted('/v1/evaluations', { source: 'many', model: 'student', concurrency: 8 })
+      }
     }
+    type Jobs = Awaited<ReturnType<typeof submitAll>>
+    const allFinished = async (jobs: Jobs) => Object.fromEntries(await Promise.all(Object.entries(jobs).map(async ([k, v]) => [k, await finished(0, v.job_id)]))) as Record<keyof Jobs, any>
 
     // Disturbed first: the gold caches then hold nothing yet, so every gold runs mid-fault.
     const t0 = Date.now()
-    const hit = await submitBoth(1)
+    const hit = await submitAll(1)
+    // Mid-job: each has reported progress and none has finished.
     await waitFor(async () => {
-      const [a, b] = [await jobOf(0, hit.ds.job_id), await jobOf(0, hit.ev.job_id)]
-      return a.status === 'running' && (a.progress?.done ?? 0) > 0 && b.status === 'running' && (b.progress?.done ?? 0) > 0
+      const jobs = await Promise.all(Object.values(hit).map(async (j) => await jobOf(0, j.job_id)))
+      return jobs.every((j) => j.status === 'running' && (j.progress?.done ?? 0) > 0)
     }, 120_000, 50)
-    const progressAtKill = { sft: (await jobOf(0, hit.ds.job_id)).progress, eval: (await jobOf(0, hit.ev.job_id)).progress }
+    const progressAtKill = Object.fromEntries(await Promise.all(Object.entries(hit).map(async ([k, j]) => [k, (await jobOf(0, j.job_id)).progress.done])))
     const tKill = Date.now()
     await cluster.nodes[0].kill()
-    await Promise.all([replicas[0].proc.kill('SIGKILL'), replicas[1].proc.kill('SIGKILL'), gateways[1].proc.kill('SIGKILL')])
-    const [sftJob, evJob] = await Promise.all([finished(0, hit.ds.job_id), finished(0, hit.ev.job_id)])
+    // The first replica of each service (dataset, evaluator, reasoning) and the gateway that took the jobs.
+    await Promise.all([replicas[0].proc.kill('SIGKILL'), replicas[1].proc.kill('SIGKILL'), replicas[2].proc.kill('SIGKILL'), gateways[1].proc.kill('SIGKILL')])
+    const done = await allFinished(hit)
     const tDone = Date.now()
-    assert.equal(sftJob.status, 'succeeded', sftJob.error)
-    assert.equal(evJob.status, 'succeeded', evJob.error)
+    for (const [k, j] of Object.entries(done)) assert.equal(j.status, 'succeeded', `${k}: ${j.error}`)
     await cluster.nodes[0].restart()
 
     const t1 = Date.now()
-    const calm = await submitBoth(0)
-    const [sftCalm, evCalm] = await Promise.all([finished(0, calm.ds.job_id), finished(0, calm.ev.job_id)])
+    const calm = await submitAll(0)
+    const calmDone = await allFinished(calm)
     const calmS = (Date.now() - t1) / 1000
-    assert.equal(sftCalm.status, 'succeeded', sftCalm.error)
-    assert.equal(evCalm.status, 'succeeded', evCalm.error)
+    for (const [k, j] of Object.entries(calmDone)) assert.equal(j.status, 'succeeded', `${k}: ${j.error}`)
+    const [sftJob, sftCalm] = [done.ds, calmDone.ds]
 
     // SFT: the same files byte for byte, every question kept (the demo's golds all run).
     const [dsHit, dsCalm] = [(await call(0, 'GET', `/v1/datasets/${hit.ds.id}`)).body, (await call(0, 'GET', `/v1/datasets/${calm.ds.id}`)).body]
@@ -141,31 +167,44 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
 
     // Evaluation: each question scored exactly once, the same verdicts and scores.
     const items = async (id: string) => (await call(0, 'GET', `/v1/evaluations/${id}/items?limit=5000`)).body as { items: Array<{ index: number, status: string }>, total: number }
-    const [itHit, itCalm] = [await items(hit.ev.id), await items(calm.ev.id)]
-    assert.equal(itHit.total, questions.length)
-    assert.deepEqual(itHit.items.map((it) => it.index), questions.map((_q, i) => i), 'every question once')
-    assert.deepEqual(itHit.items.map((it) => it.status), itCalm.items.map((it) => it.status))
-    assert.deepEqual(itHit.items.map((it) => it.status).filter((_s, i) => i % 3 === 0), Array(Math.ceil(questions.length / 3)).fill('correct'))
-    const [repHit, repCalm] = [(await call(0, 'GET', `/v1/evaluations/${hit.ev.id}`)).body, (await call(0, 'GET', `/v1/evaluations/${calm.ev.id}`)).body]
-    assert.deepEqual(repHit.ex, repCalm.ex)
-    assert.deepEqual(repHit.statuses, repCalm.statuses)
-    const db = new Database(join(dataDir, 'evaluator', 'state.db'), { readonly: true })
-    let rows: { n: number, keys: number, redelivered: number }
-    try {
-      rows = db.prepare('SELECT count(*) AS n, count(DISTINCT item_key) AS keys, coalesce(sum(deliveries > 1), 0) AS redelivered FROM job_items WHERE job_id = ?').get(hit.ev.job_id) as typeof rows
-      const planned = db.prepare('SELECT total FROM job_plans WHERE job_id = ?').pluck().get(hit.ev.job_id) as number
-      assert.equal(rows.n, planned, 'every planned item committed')
-      assert.equal(rows.keys, rows.n, 'none twice')
-    } finally {
-      db.close()
+    for (const kind of ['ev', 'served'] as const) {
+      const [itHit, itCalm] = [await items(hit[kind].id), await items(calm[kind].id)]
+      assert.equal(itHit.total, questions.length, kind)
+      assert.deepEqual(itHit.items.map((it) => it.index), questions.map((_q, i) => i), `${kind}: every question once`)
+      assert.deepEqual(itHit.items.map((it) => it.status), itCalm.items.map((it) => it.status), kind)
+      const [repHit, repCalm] = [(await call(0, 'GET', `/v1/evaluations/${hit[kind].id}`)).body, (await call(0, 'GET', `/v1/evaluations/${calm[kind].id}`)).body]
+      assert.deepEqual(repHit.ex, repCalm.ex, kind)
+      assert.deepEqual(repHit.statuses, repCalm.statuses, kind)
     }
-    figure('sft+eval kill -9', {
+    assert.deepEqual((await items(hit.ev.id)).items.map((it) => it.status).filter((_s, i) => i % 3 === 0), Array(Math.ceil(questions.length / 3)).fill('correct'))
+
+    // CoT: the teacher gives each gold back, so every question is kept, in the same files.
+    const [cotHit, cotCalm] = [(await call(0, 'GET', `/v1/datasets/${hit.cot.id}`)).body, (await call(0, 'GET', `/v1/datasets/${calm.cot.id}`)).body]
+    assert.deepEqual(cotHit.files, cotCalm.files)
+    assert.equal(cotHit.counts.dropped, 0, JSON.stringify(cotHit.counts))
+    assert.equal(cotHit.counts.train + cotHit.counts.test, questions.length)
+
+    // Exactly once in the services' own ledgers: every planned item committed, none twice.
+    const ledger = (service: string, jobId: string) => {
+      const db = new Database(join(dataDir, service, 'state.db'), { readonly: true })
+      try {
+        const rows = db.prepare('SELECT count(*) AS n, count(DISTINCT item_key) AS keys, coalesce(sum(deliveries > 1), 0) AS redelivered FROM job_items WHERE job_id = ?').get(jobId) as { n: number, keys: number, redelivered: number }
+        const planned = db.prepare('SELECT total FROM job_plans WHERE job_id = ?').pluck().get(jobId) as number
+        assert.equal(rows.n, planned, `${service}: every planned item committed`)
+        assert.equal(rows.keys, rows.n, `${service}: none twice`)
+        return rows.redelivered
+      } finally {
+        db.close()
+      }
+    }
+    const redelivered = { eval: ledger('evaluator', hit.ev.job_id), served: ledger('evaluator', hit.served.job_id), cot: ledger('reasoning', hit.cot.job_id) }
+    figure('four jobs, kill -9', {
       questions: questions.length,
       progress_at_kill: progressAtKill,
       disturbed_s: (tDone - t0) / 1000,
       after_kill_s: (tDone - tKill) / 1000,
       undisturbed_s: calmS,
-      eval_items_redelivered: rows.redelivered,
+      items_redelivered: redelivered,
       lost: 0,
       duplicated: 0
     })
