@@ -37,13 +37,16 @@ interface Replica { name: string, proc: Proc }
 
 const figure = (name: string, values: Record<string, unknown>) => console.log(`chaos-figures ${JSON.stringify({ name, ...values })}`)
 
-describe('chaos on a 3-node NATS cluster with two replicas of each service and two gateways', { timeout: 360_000 }, () => {
+describe('chaos on a 3-node NATS cluster with two replicas of each service and two gateways', { timeout: 540_000 }, () => {
   let cluster: TestNatsCluster
   let fake: FakeOpenAI
   let dataDir: string
   const replicas: Replica[] = []
   const gateways: Array<{ base: string, proc: Proc }> = []
   let questions: Array<{ db_id: string, SQL: string }>
+  let predictions: Record<string, string>
+  // Verdicts of the undisturbed predictions evaluation, the reference of later faults.
+  let calmVerdicts: string[] = []
 
   const env = () => ({
     NATS_URL: cluster.url,
@@ -59,12 +62,12 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     STUDENT_MODEL: 'student'
   })
   const startService = async (name: string) => {
-    const proc = await startTs(join(ROOT, 'services', name, 'src', 'main.ts'), { ...env(), LOG_LEVEL: 'info' }, /"msg":"ready"/)
+    const proc = await startTs(join(ROOT, 'services', name, 'src', 'main.ts'), { ...env(), LOG_LEVEL: 'info' }, /"msg":"ready"/, 180_000)
     replicas.push({ name, proc })
   }
   const startGateway = async () => {
     const port = await freePort()
-    const proc = await startTs(join(ROOT, 'gateway', 'src', 'server.ts'), { ...env(), LOG_LEVEL: 'info', PORT: String(port), T2S_API_KEYS: KEY, T2S_SERVICES: 'dataset,evaluator,reasoning' }, /gateway listening/)
+    const proc = await startTs(join(ROOT, 'gateway', 'src', 'server.ts'), { ...env(), LOG_LEVEL: 'info', PORT: String(port), T2S_API_KEYS: KEY, T2S_SERVICES: 'dataset,evaluator,reasoning' }, /gateway listening/, 180_000)
     gateways.push({ base: `http://127.0.0.1:${port}`, proc })
   }
   const call = async (gw: number, method: string, path: string, body?: object) => {
@@ -86,6 +89,7 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo', 'dev.json'), 'utf8')) as Array<Record<string, any>>
     questions = Array.from({ length: COPIES }, (_, k) => demo.map((q) => ({ ...q, db_id: String(q.db_id), question_id: null, question: `${q.question} (${k})`, SQL: `${q.SQL} -- copy ${k}` }))).flat()
     writeFileSync(join(dataDir, 'demo', 'many.json'), JSON.stringify(questions))
+    predictions = Object.fromEntries(questions.map((q, i) => [String(i), `${[q.SQL, 'SELECT 1', SLOW][i % 3]}${SEP}${q.db_id}`]))
     // Two of each, started one after the other (2 cores: a burst would time start-ups out).
     for (const name of ['dataset', 'evaluator', 'reasoning', 'dataset', 'evaluator', 'reasoning']) await startService(name)
     await startGateway()
@@ -117,7 +121,6 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
   })
 
   test('SFT with gold screen, CoT, a predictions and a served-model evaluation survive kill -9 of a NATS node, a replica of each service and a gateway', async () => {
-    const predictions = Object.fromEntries(questions.map((q, i) => [String(i), `${[q.SQL, 'SELECT 1', SLOW][i % 3]}${SEP}${q.db_id}`]))
     const submitAll = async (gw: number) => {
       const accepted = async (path: string, body: object) => {
         const r = await call(gw, 'POST', path, body)
@@ -137,12 +140,12 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     // Disturbed first: the gold caches then hold nothing yet, so every gold runs mid-fault.
     const t0 = Date.now()
     const hit = await submitAll(1)
-    // Mid-job: each has reported progress and none has finished.
+    // Mid-job: all four started and none finished (how far each got is recorded).
     await waitFor(async () => {
       const jobs = await Promise.all(Object.values(hit).map(async (j) => await jobOf(0, j.job_id)))
-      return jobs.every((j) => j.status === 'running' && (j.progress?.done ?? 0) > 0)
-    }, 120_000, 50)
-    const progressAtKill = Object.fromEntries(await Promise.all(Object.entries(hit).map(async ([k, j]) => [k, (await jobOf(0, j.job_id)).progress.done])))
+      return jobs.every((j) => j.status === 'running')
+    }, 180_000, 50)
+    const progressAtKill = Object.fromEntries(await Promise.all(Object.entries(hit).map(async ([k, j]) => [k, (await jobOf(0, j.job_id)).progress?.done ?? 0])))
     const tKill = Date.now()
     await cluster.nodes[0].kill()
     // The first replica of each service (dataset, evaluator, reasoning) and the gateway that took the jobs.
@@ -169,6 +172,7 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     const items = async (id: string) => (await call(0, 'GET', `/v1/evaluations/${id}/items?limit=5000`)).body as { items: Array<{ index: number, status: string }>, total: number }
     for (const kind of ['ev', 'served'] as const) {
       const [itHit, itCalm] = [await items(hit[kind].id), await items(calm[kind].id)]
+      if (kind === 'ev') calmVerdicts = itCalm.items.map((it) => it.status)
       assert.equal(itHit.total, questions.length, kind)
       assert.deepEqual(itHit.items.map((it) => it.index), questions.map((_q, i) => i), `${kind}: every question once`)
       assert.deepEqual(itHit.items.map((it) => it.status), itCalm.items.map((it) => it.status), kind)
@@ -208,5 +212,24 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
       lost: 0,
       duplicated: 0
     })
+  })
+  test('a 60 s outage of the whole NATS cluster mid-evaluation: the job resumes and finishes with the same verdicts', async () => {
+    assert.equal(calmVerdicts.length, questions.length, 'runs after the kill -9 test')
+    const limit = 240
+    const r = await call(0, 'POST', '/v1/evaluations', { source: 'many', predictions: Object.fromEntries(Object.entries(predictions).slice(0, limit)), limit, concurrency: 2 })
+    assert.equal(r.status, 202, JSON.stringify(r.body))
+    await waitFor(async () => { const j = await jobOf(0, r.body.job_id); return j.status === 'running' && (j.progress?.done ?? 0) > 0 }, 120_000, 50)
+    const atOutage = (await jobOf(0, r.body.job_id)).progress.done
+    for (const n of cluster.nodes) await n.kill()
+    await new Promise((resolve) => setTimeout(resolve, 60_000))
+    const tBack = Date.now()
+    await Promise.all(cluster.nodes.map(async (n) => await n.restart()))
+    const job = await finished(0, r.body.job_id, 240_000)
+    const afterS = (Date.now() - tBack) / 1000
+    assert.equal(job.status, 'succeeded', job.error)
+    const got = (await call(0, 'GET', `/v1/evaluations/${r.body.id}/items?limit=5000`)).body as { items: Array<{ index: number, status: string }>, total: number }
+    assert.deepEqual(got.items.map((it) => it.index), Array.from({ length: limit }, (_, i) => i), 'every question once')
+    assert.deepEqual(got.items.map((it) => it.status), calmVerdicts.slice(0, limit))
+    figure('60 s cluster outage', { questions: limit, done_at_outage: atOutage, finished_after_restart_s: afterS, lost: 0, duplicated: 0 })
   })
 })
