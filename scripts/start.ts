@@ -3,8 +3,9 @@
  *
  * Starts nats-server (JetStream under DATA_DIR, a free loopback port) unless NATS_URL is
  * set, then every service that exists under services/ and the gateway, each as its own
- * process, restarting any that crash. Prints the Swagger UI address and the API key.
- * Ctrl-C (or SIGTERM) stops everything, NATS last, and leaves no process behind.
+ * process, restarting any that crash — nats-server included, on the same port and store.
+ * Prints the Swagger UI address and the API key. Only Ctrl-C (or SIGTERM) stops the suite:
+ * everything, NATS last, leaving no process behind.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -31,22 +32,69 @@ async function startNats (): Promise<string> {
     process.exit(1)
   }
   const natsPort = await freePort()
+  const monitorPort = await freePort()
   const dir = join(dataDir, 'nats')
   mkdirSync(dir, { recursive: true })
   const conf = join(dir, 'nats.conf')
-  // max_payload is raised so large per-item listings fit in one reply.
-  writeFileSync(conf, `listen: 127.0.0.1:${natsPort}\nmax_payload: 8MB\nlog_file: ${JSON.stringify(join(dir, 'nats.log'))}\njetstream {\n  store_dir: ${JSON.stringify(dir)}\n}\n`)
-  // Its own process group: a terminal's Ctrl-C must not reach it before the services have
-  // drained their connections; stopAll ends it last.
-  const proc = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'], detached: true })
-  children.set('nats-server', proc)
-  proc.on('exit', (code) => { if (!stopping) { say(`nats-server exited (${code}); stopping`); void stopAll(1) } })
+  // max_payload is raised so large per-item listings fit in one reply; the monitoring port
+  // (loopback) is what the JetStream watchdog asks.
+  writeFileSync(conf, `listen: 127.0.0.1:${natsPort}\nhttp: 127.0.0.1:${monitorPort}\nmax_payload: 8MB\nlog_file: ${JSON.stringify(join(dir, 'nats.log'))}\njetstream {\n  store_dir: ${JSON.stringify(dir)}\n}\n`)
+  superviseNats(conf)
+  void watchJetStream(monitorPort)
   if (!await waitForPort(natsPort, 10_000)) {
     say('nats-server did not start; see its output above')
     await stopAll(1)
   }
   return `nats://127.0.0.1:${natsPort}`
 }
+
+/**
+ * Runs nats-server like any other process: when it dies it comes back on the same port
+ * with the same JetStream store (streams, KV and unacked work survive on disk), after the
+ * same backoff; the services' connections retry forever and pick it up again.
+ */
+function superviseNats (conf: string, restarts = 0): void {
+  if (stopping) return
+  // Its own process group: a terminal's Ctrl-C must not reach it before the services have
+  // drained their connections; stopAll ends it last.
+  const proc = spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'], detached: true })
+  children.set('nats-server', proc)
+  const started = Date.now()
+  proc.on('exit', (code, signal) => {
+    if (stopping) return
+    const attempt = nextAttempt(started, restarts)
+    const delay = backoffMs(attempt)
+    say(`nats-server exited (${signal ?? code}); restarting in ${delay / 1000} s`)
+    setTimeout(() => superviseNats(conf, attempt), delay).unref()
+  })
+}
+
+/**
+ * nats-server 2.9 can stop answering JetStream for good after a write fails on a full disk
+ * (the process lives, its monitoring /jsz and every JetStream request hang). After three
+ * silent checks in a row (~30 s) it is killed, and the supervisor brings it back: once
+ * space is free again the suite recovers without anyone restarting it.
+ */
+async function watchJetStream (monitorPort: number): Promise<void> {
+  let silent = 0
+  // eslint-disable-next-line no-unmodified-loop-condition -- set by the signal handlers
+  while (!stopping) {
+    await new Promise((resolve) => setTimeout(resolve, 10_000).unref())
+    const proc = children.get('nats-server')
+    if (stopping || !proc || proc.exitCode !== null || proc.signalCode !== null) { silent = 0; continue }
+    const ok = await fetch(`http://127.0.0.1:${monitorPort}/jsz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false)
+    silent = ok ? 0 : silent + 1
+    if (silent >= 3) {
+      say('nats-server: JetStream has not answered for 30 s (is its disk full?); restarting it')
+      silent = 0
+      proc.kill('SIGKILL')
+    }
+  }
+}
+
+/** A process that ran a while gets a fresh backoff; one that keeps crashing waits longer. */
+const nextAttempt = (started: number, restarts: number) => Date.now() - started > 60_000 ? 0 : restarts + 1
+const backoffMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5))
 
 function apiKeys (): string {
   if (process.env.T2S_API_KEYS) return process.env.T2S_API_KEYS
@@ -62,9 +110,8 @@ function startProcess (name: string, entry: string, env: NodeJS.ProcessEnv, rest
   const started = Date.now()
   proc.on('exit', (code, signal) => {
     if (stopping) return
-    // A process that ran a while gets a fresh backoff; one that keeps crashing waits longer.
-    const attempt = Date.now() - started > 60_000 ? 0 : restarts + 1
-    const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5))
+    const attempt = nextAttempt(started, restarts)
+    const delay = backoffMs(attempt)
     say(`${name} exited (${signal ?? code}); restarting in ${delay / 1000} s`)
     setTimeout(() => startProcess(name, entry, env, attempt), delay).unref()
   })

@@ -128,7 +128,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   await app.register(errors)
   await registerMultipart(app)
 
-  await app.register(healthRoutes, { services: opts.services ?? [] })
+  await app.register(healthRoutes, { services: opts.services ?? [], dataDir: opts.dataDir ?? './data' })
   await app.register(jobRoutes)
   await app.register(sourceRoutes)
   await app.register(evaluationRoutes)

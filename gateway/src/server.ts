@@ -18,7 +18,7 @@ try {
 }
 const log = createLogger('gateway', config.LOG_LEVEL)
 const nc = await connectNats(config.NATS_URL, 'gateway', log)
-const { kv } = await ensureJetStream(nc)
+const { kv } = await ensureJetStream(nc, config.T2S_NATS_REPLICAS)
 const app = await buildGateway({
   nc,
   jobs: new JobStore(nc, kv),

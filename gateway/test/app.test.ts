@@ -46,7 +46,7 @@ test('readiness is 503 without NATS', async (t) => {
   const app = await build(t, { services: ['dataset'] })
   const res = await app.inject('/readyz')
   assert.equal(res.statusCode, 503)
-  assert.deepEqual(res.json(), { status: 'not ready', nats: false, services: { dataset: false } })
+  assert.deepEqual(res.json(), { status: 'not ready', nats: false, services: { dataset: false }, reasons: ['NATS does not answer'] })
 })
 
 test('an unknown route is a 404 problem, with or without a key', async (t) => {

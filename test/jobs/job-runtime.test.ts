@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -110,6 +110,31 @@ describe('job runtime with a real nats-server', { timeout: 180_000 }, () => {
     const done = await waitDone(job.id)
     assert.equal(done.status, 'failed')
     assert.match(done.error ?? '', /test\.nope/)
+  })
+
+  // Issue 12 finding 6: work bound to fail again was retried 5 times, then reported only as
+  // "failed on every attempt; see the service log".
+  for (const [mode, reason] of [
+    ['notadb', /cannot be read as SQLite \(SQLITE_NOTADB: file is not a database\)/],
+    ['deep', /stack overflow/],
+    ['full', /^the disk is full/]
+  ] as const) {
+    test(`a job bound to fail again (${mode}) fails on its first attempt with the reason`, async () => {
+      const job = await submit('test.fail', { mode })
+      const done = await waitDone(job.id)
+      assert.equal(done.status, 'failed')
+      assert.match(done.error ?? '', reason)
+      assert.equal(done.attempts, 1)
+      assert.equal(readFileSync(join(dir, 'exec.log'), 'utf8').split('\n').filter((l) => l === `fail:${mode}`).length, 1)
+    })
+  }
+
+  test('a transient failure is retried, and the final error names the last reason', { timeout: 120_000 }, async () => {
+    const job = await submit('test.fail', { mode: 'flaky' })
+    const done = await waitDone(job.id, 100_000)
+    assert.equal(done.status, 'failed')
+    assert.equal(done.error, 'failed on all 5 attempts; the last: transient trouble in flaky')
+    assert.equal(readFileSync(join(dir, 'exec.log'), 'utf8').split('\n').filter((l) => l === 'fail:flaky').length, 5)
   })
 
   // nats.js gives up after 10 reconnect attempts by default (about 20 s); connectNats must keep trying.

@@ -108,6 +108,29 @@ describe('npm start (scripts/start.ts)', { skip: process.platform !== 'linux' ? 
     assert.deepEqual(sql.body.columns, ['count(*)'])
   })
 
+  // Issue 12 finding 1: kill -9 of nats-server used to stop the whole suite.
+  test('kill -9 of nats-server mid-job: the launcher restarts it, services reconnect, the job finishes', async () => {
+    const natsPid = () => processesOf(dataDir).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('nats-server'))
+    const before = natsPid()
+    assert.ok(before, 'nats-server is running')
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
+    const res = await fetch(`${base}/v1/datasets`, { method: 'POST', headers, body: JSON.stringify({ source: 'demo', kind: 'sft', seed: 7 }) })
+    assert.equal(res.status, 202)
+    const ds = await res.json() as { id: string, job_id: string }
+    process.kill(before, 'SIGKILL')
+    const after = await waitFor(async () => { const p = natsPid(); return p !== undefined && p !== before ? p : undefined }, 30_000, 100)
+    assert.notEqual(after, before)
+    assert.match(output, /nats-server exited \(SIGKILL\); restarting in 2 s/)
+    await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 60_000, 250)
+    const job = await waitFor(async () => {
+      const body = await (await fetch(`${base}/v1/jobs/${ds.job_id}`, { headers })).json() as any
+      return TERMINAL_STATUSES.includes(body.status) ? body : null
+    }, 120_000, 250)
+    assert.equal(job.status, 'succeeded', job.error)
+    assert.deepEqual(job.result, { dataset_id: ds.id, train: 28, test: 12, dropped: 0 })
+    assert.equal(launcher.exitCode, null, 'the launcher is still running')
+  })
+
   test('Ctrl-C stops every process it started, nats-server last, and exits 0', async () => {
     const started = processesOf(dataDir)
     // nats-server, four services and the gateway, besides the launcher itself.

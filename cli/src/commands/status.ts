@@ -16,7 +16,8 @@ export function statusCommand (program: Command): void {
         const lines = [`${ctx.config.url}: ${ready.status}`, `  nats: ${ready.nats ? 'up' : 'down'}`]
         for (const [name, up] of Object.entries(ready.services)) lines.push(`  ${name}: ${up ? 'up' : 'down'}`)
         if (models !== null) {
-          for (const [role, m] of Object.entries(models)) {
+          // Every model server: the environment's teacher and student, then the registered ones.
+          for (const { name: role, ...m } of models.servers) {
             const state = !m.configured ? 'not configured' : !m.available ? `unavailable${m.error === null ? '' : ` (${m.error})`}` : m.models.map((x) => x.parent === null ? x.id : `${x.id} (adapter of ${x.parent})`).join(', ') || 'no models'
             lines.push(`  ${role}: ${state}`)
           }

@@ -45,7 +45,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: NATS and each service answer */
+        /** Readiness: NATS, JetStream and each service answer, and DATA_DIR has room */
         get: {
             parameters: {
                 query?: never;
@@ -67,6 +67,10 @@ export interface paths {
                             services: {
                                 [key: string]: boolean;
                             };
+                            /** @description When not ready: why, one line each (NATS, JetStream, a service, DATA_DIR disk space) */
+                            reasons?: string[];
+                            /** @description Ready, but something needs attention soon (DATA_DIR below T2S_MIN_FREE_MB) */
+                            warnings?: string[];
                         };
                     };
                 };
@@ -82,6 +86,10 @@ export interface paths {
                             services: {
                                 [key: string]: boolean;
                             };
+                            /** @description When not ready: why, one line each (NATS, JetStream, a service, DATA_DIR disk space) */
+                            reasons?: string[];
+                            /** @description Ready, but something needs attention soon (DATA_DIR below T2S_MIN_FREE_MB) */
+                            warnings?: string[];
                         };
                     };
                 };
@@ -874,7 +882,7 @@ export interface paths {
                         source: string;
                         /** @description Score these predictions (paired with the questions by position, or by question_id in the list form) */
                         predictions?: {
-                            [key: string]: unknown;
+                            [key: string]: string | unknown;
                         } | {
                             /** @description The question's question_id (its index where the file has none) */
                             question_id: number;

@@ -11,7 +11,8 @@ export const BaseEnv = {
   DATA_DIR: Type.String({ default: './data', description: 'Root of all state: sources, artifacts, service databases' }),
   LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
   LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { default: 'auto', description: 'auto: one readable line per entry on a terminal, JSON otherwise' }),
-  T2S_SOURCE_ROOTS: Type.String({ default: '', description: 'Extra folders (comma-separated) that source paths may point into' })
+  T2S_SOURCE_ROOTS: Type.String({ default: '', description: 'Extra folders (comma-separated) that source paths may point into' }),
+  T2S_NATS_REPLICAS: Type.Integer({ minimum: 1, maximum: 5, default: 1, description: 'Replicas of the JetStream streams and the jobs KV bucket: 3 on a 3-node NATS cluster, so losing one node loses no job or work message' })
 }
 
 export class ConfigError extends Error {

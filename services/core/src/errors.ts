@@ -18,7 +18,8 @@ export const ErrorCodes = {
   HEADERS_TOO_LARGE: { code: 431, title: 'Request Header Fields Too Large' },
   INTERNAL: { code: 500, title: 'Internal Server Error' },
   UNAVAILABLE: { code: 503, title: 'Service Unavailable' },
-  TIMEOUT: { code: 504, title: 'Gateway Timeout' }
+  TIMEOUT: { code: 504, title: 'Gateway Timeout' },
+  INSUFFICIENT_STORAGE: { code: 507, title: 'Insufficient Storage' }
 } as const
 
 export type ErrorCodeName = keyof typeof ErrorCodes

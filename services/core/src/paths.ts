@@ -1,5 +1,6 @@
-import { realpathSync, statSync } from 'node:fs'
+import { readdirSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, resolve, sep } from 'node:path'
+import { SERVICE_NAMES } from './contracts/subjects.js'
 import { ServiceError } from './errors.js'
 
 /**
@@ -25,9 +26,12 @@ export function resolveInsideRoots (input: string, roots: string[], field: strin
   } else {
     candidates = allowed.map((r) => join(r.real, input))
   }
+  // The suite's own files under DATA_DIR (roots[0]) answer exactly as a missing path does,
+  // so registering a source cannot probe which of them exist.
+  const hidden = allowed.length > 0 && allowed[0].given === resolve(roots[0]) ? privateDataPaths(allowed[0].real) : []
   for (const candidate of candidates) {
     const real = safeRealpath(candidate)
-    if (real === null) continue
+    if (real === null || hidden.some((h) => within(real, h))) continue
     if (!allowed.some((r) => within(real, r.real))) throw bad(field, 'resolves outside the allowed source roots (a symlink pointing out?)')
     const st = statSync(real)
     if (kind === 'file' && !st.isFile()) throw bad(field, 'is not a file')
@@ -35,6 +39,17 @@ export function resolveInsideRoots (input: string, roots: string[], field: strin
     return real
   }
   throw new ServiceError('BAD_REQUEST', `${field} "${input}": not found under the allowed source roots (${rootList(roots)}); a relative path is looked up in each`)
+}
+
+/**
+ * What lives in DATA_DIR but is no source: the API key, the NATS store, each service's
+ * state, and dot-folders (a download's `.partial` work).
+ */
+export function privateDataPaths (dataDir: string): string[] {
+  const names = ['api-key', 'nats', 'gateway', ...SERVICE_NAMES]
+  let dots: string[] = []
+  try { dots = readdirSync(dataDir).filter((n) => n.startsWith('.')) } catch {}
+  return [...names, ...dots, join('sources', '.partial')].map((n) => join(dataDir, n))
 }
 
 function within (path: string, root: string): boolean {

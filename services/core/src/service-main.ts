@@ -42,7 +42,7 @@ export interface RunningService {
  * it, drain NATS and exit. A configuration error exits 1 with the variable named.
  */
 export async function runService<S extends TObject> (name: string, schema: S, build: (deps: ServiceDeps<Static<S>>) => Promise<RunningService>): Promise<void> {
-  let config: Static<S> & { NATS_URL: string, DATA_DIR: string, LOG_LEVEL: string }
+  let config: Static<S> & { NATS_URL: string, DATA_DIR: string, LOG_LEVEL: string, T2S_NATS_REPLICAS: number }
   try {
     config = loadConfig(schema) as typeof config
   } catch (err) {
@@ -54,7 +54,7 @@ export async function runService<S extends TObject> (name: string, schema: S, bu
   }
   const log = createLogger(name, config.LOG_LEVEL)
   const nc = await connectNats(config.NATS_URL, name, log)
-  const { kv } = await ensureJetStream(nc)
+  const { kv } = await ensureJetStream(nc, config.T2S_NATS_REPLICAS)
   const jobs = new JobStore(nc, kv)
   const dataDir = resolve(config.DATA_DIR)
   const app = await build({ config, log, nc, jobs, dataDir, stateDbPath: join(dataDir, name, 'state.db') })

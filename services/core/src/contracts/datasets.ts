@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { JobStatusSchema } from './common.js'
 import { ServerNameSchema } from './model-servers.js'
+import { TEXT_LIMITS } from './limits.js'
 
 /**
  * Datasets are built by two services: `sft` by dataset (ids `ds_…`), `cot` by reasoning
@@ -22,7 +23,7 @@ export const PromptSpecSchema = Type.Object({
 export type PromptSpec = Static<typeof PromptSpecSchema>
 
 export const SftDatasetBodySchema = Type.Object({
-  source: Type.String({ minLength: 1, description: 'Source id or name' }),
+  source: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, description: 'Source id or name' }),
   kind: Type.Literal('sft'),
   test_size: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.3, description: 'Share of examples in the test split: test = ceil(n × test_size)' }),
   seed: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, default: 42 }),
@@ -33,11 +34,11 @@ export const SftDatasetBodySchema = Type.Object({
 export type SftDatasetBody = Static<typeof SftDatasetBodySchema>
 
 export const CotDatasetBodySchema = Type.Object({
-  source: Type.String({ minLength: 1, description: 'Source id or name' }),
+  source: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, description: 'Source id or name' }),
   kind: Type.Literal('cot'),
   teacher: Type.Object({
     server: Type.Optional(Type.Unsafe<string>({ ...ServerNameSchema, description: 'The model server asked (GET /v1/model-servers): default `teacher` (TEACHER_BASE_URL)' })),
-    model: Type.Optional(Type.String({ minLength: 1, description: "Served model name; default the server's default model (TEACHER_MODEL for the teacher)" })),
+    model: Type.Optional(Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, description: "Served model name; default the server's default model (TEACHER_MODEL for the teacher)" })),
     temperature: Type.Number({ minimum: 0, maximum: 2, default: 0 }),
     max_tokens: Type.Optional(Type.Integer({ minimum: 1, maximum: 32768 }))
   }, { additionalProperties: false, default: { temperature: 0 } }),

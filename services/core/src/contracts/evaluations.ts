@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { JobStatusSchema } from './common.js'
 import { ServerNameSchema } from './model-servers.js'
+import { TEXT_LIMITS } from './limits.js'
 import { DifficultySchema } from './sources.js'
 
 /**
@@ -32,13 +33,15 @@ export const ItemStatusSchema = Type.Union([
 export type ItemStatus = Static<typeof ItemStatusSchema>
 export const ITEM_STATUSES: readonly ItemStatus[] = ['correct', 'wrong_result', 'pred_error', 'pred_timeout', 'rejected', 'no_sql', 'gold_error', 'gold_timeout', 'llm_error']
 
-const OfficialPredictions = Type.Record(Type.String(), Type.Unknown(), {
+// A string value is bounded; a non-string value stays allowed (a blank prediction).
+const OfficialEntry = Type.Unsafe<unknown>({ anyOf: [{ type: 'string', maxLength: TEXT_LIMITS.sql + 512 }, { not: { type: 'string' } }] })
+const OfficialPredictions = Type.Record(Type.String(), OfficialEntry, {
   description: 'The official BIRD format: keys "0".."n-1", each value "SQL\\t----- bird -----\\tdb_id"; a non-string value is a blank prediction',
   examples: [{ 0: 'SELECT count(*) FROM singer\t----- bird -----\tconcert_singer' }]
 })
 const ListPredictions = Type.Array(Type.Object({
   question_id: Type.Integer({ minimum: 0, description: "The question's question_id (its index where the file has none)" }),
-  sql: Type.Union([Type.String(), Type.Null()])
+  sql: Type.Union([Type.String({ maxLength: TEXT_LIMITS.sql }), Type.Null()])
 }, { additionalProperties: false }), { maxItems: 100_000 })
 
 export const EvaluationOptionsSchema = {
@@ -150,8 +153,8 @@ export interface ItemChunk<T> { items: T[], total: number, next_offset: number |
 export const GenerateSqlBodySchema = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 128, description: 'Source id or name (gives the database folder)' }),
   db_id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$' }),
-  question: Type.String({ minLength: 1, maxLength: 10_000 }),
-  evidence: Type.String({ maxLength: 20_000, default: '' }),
+  question: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.question }),
+  evidence: Type.String({ maxLength: TEXT_LIMITS.evidence, default: '' }),
   model: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: "Model or LoRA adapter name on the server (default: the server's default model)" })),
   server: Type.Optional(Type.Unsafe<string>({ ...ServerNameSchema, description: 'The model server to ask: default `student`' })),
   system_prompt: EvaluationOptionsSchema.system_prompt,

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { TEXT_LIMITS } from './limits.js'
 
 /** The dataset service's sandbox verb. */
 export const SQL_VERBS = { execute: 'execute_sql' } as const
@@ -9,9 +10,9 @@ export const MAX_INTERACTIVE_TIMEOUT_MS = 10_000
 export const INTERACTIVE_QUEUE_WAIT_MS = 10_000
 
 export const ExecuteSqlBodySchema = Type.Object({
-  source: Type.String({ minLength: 1, description: 'Source id or name' }),
+  source: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.name, description: 'Source id or name' }),
   db_id: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$' }),
-  sql: Type.String({ minLength: 1, maxLength: 100_000, description: 'One read-only statement (SELECT or WITH … SELECT)' }),
+  sql: Type.String({ minLength: 1, maxLength: TEXT_LIMITS.sql, description: 'One read-only statement (SELECT or WITH … SELECT)' }),
   timeout_ms: Type.Integer({
     minimum: 1,
     maximum: MAX_INTERACTIVE_TIMEOUT_MS,

@@ -19,13 +19,14 @@ export const DEFAULT_TUNING: ConsumerTuning = { ackWaitS: 30, maxDeliver: 5, max
  * called by every process at start, so no start-up order between processes matters.
  * Only nats-server 2.9 features are used (one filter subject per consumer, no per-message TTL).
  */
-export async function ensureJetStream (nc: NatsConnection): Promise<{ jsm: JetStreamManager, kv: KV }> {
+export async function ensureJetStream (nc: NatsConnection, replicas = 1): Promise<{ jsm: JetStreamManager, kv: KV }> {
   const jsm = await jetstreamManager(nc)
   await ensureStream(jsm, {
     name: WORK_STREAM,
     subjects: ['t2s.work.>'],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
+    num_replicas: replicas,
     duplicate_window: nanos(2 * 60_000)
   })
   await ensureStream(jsm, {
@@ -33,25 +34,35 @@ export async function ensureJetStream (nc: NatsConnection): Promise<{ jsm: JetSt
     subjects: ['t2s.events.>'],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
+    num_replicas: replicas,
     max_age: nanos(7 * 24 * 3600_000),
     max_msgs_per_subject: 100_000,
     discard: DiscardPolicy.Old
   })
-  const kv = await new Kvm(nc).create(JOBS_BUCKET, { history: 5, storage: StorageType.File })
+  const kv = await new Kvm(nc).create(JOBS_BUCKET, { history: 5, storage: StorageType.File, replicas })
+  // A bucket made before T2S_NATS_REPLICAS was raised keeps its count unless told.
+  await raiseReplicas(jsm, `KV_${JOBS_BUCKET}`, replicas)
   return { jsm, kv }
 }
 
 async function ensureStream (jsm: JetStreamManager, cfg: Parameters<JetStreamManager['streams']['add']>[0]): Promise<void> {
-  try {
-    await jsm.streams.info(cfg.name!)
-  } catch {
-    try {
-      await jsm.streams.add(cfg)
-    } catch (err) {
-      // Another process created it between our two calls.
-      await jsm.streams.info(cfg.name!).catch(() => { throw err })
-    }
+  const exists = await jsm.streams.info(cfg.name!).then(() => true, () => false)
+  if (exists) {
+    await raiseReplicas(jsm, cfg.name!, cfg.num_replicas ?? 1)
+    return
   }
+  try {
+    await jsm.streams.add(cfg)
+  } catch (err) {
+    // Another process created it between our two calls.
+    await jsm.streams.info(cfg.name!).catch(() => { throw err })
+  }
+}
+
+/** Moves an existing stream to `replicas` copies (nats-server 2.9 changes R in place). */
+async function raiseReplicas (jsm: JetStreamManager, name: string, replicas: number): Promise<void> {
+  const info = await jsm.streams.info(name)
+  if (info.config.num_replicas !== replicas) await jsm.streams.update(name, { ...info.config, num_replicas: replicas })
 }
 
 /** Durable pull consumers of one service: one for job messages, one for item messages. */

@@ -2,12 +2,12 @@ import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { TERMINAL_STATUSES, type JobRecord } from '../contracts/common.js'
 import { itemSubject, jobSubject, WORK_STREAM } from '../contracts/subjects.js'
-import { JobFailure } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { StateDb } from '../state-db.js'
 import { FairSemaphore, Semaphore, sleep } from '../util/semaphore.js'
 import { shutdownGraceMs } from '../service-main.js'
 import { isFanOut, type FanOutJobKind, type Item, type JobContext, type JobKind } from './kinds.js'
+import { classifyFailure, finalReason } from './failures.js'
 import { DEFAULT_TUNING, ensureServiceConsumers, type ConsumerTuning } from './setup.js'
 import type { JobStore } from './store.js'
 
@@ -250,8 +250,9 @@ export class JobWorker {
     if (signal.aborted && signal.reason === 'shutdown') { m.nak(); return }
     if (signal.aborted) { m.ack(); return }
     const last = m.info.deliveryCount >= this.tuning.maxDeliver
-    if (err instanceof JobFailure || last) {
-      const message = err instanceof JobFailure ? err.message : 'the job failed on every attempt; see the service log'
+    const verdict = classifyFailure(err)
+    if (verdict.permanent || last) {
+      const message = verdict.permanent ? verdict.reason : finalReason(err, m.info.deliveryCount)
       this.opts.log.error({ err, job: job.id }, 'job failed')
       await this.opts.store.transition(job.id, 'failed', { error: message })
       m.ack()
@@ -357,12 +358,14 @@ export class JobWorker {
       result = await kind.runItem(ctx, item)
     } catch (err) {
       if (signal.aborted) return 'aborted'
-      if (deliveries < this.tuning.maxDeliver) {
+      // Retrying cannot help some failures (a broken database, a full disk, a 4xx): they fail at once.
+      const verdict = classifyFailure(err)
+      if (!verdict.permanent && deliveries < this.tuning.maxDeliver) {
         this.opts.log.warn({ err, job: ctx.job.id, item: item.key }, 'item failed; will retry')
         return 'retry'
       }
-      this.opts.log.error({ err, job: ctx.job.id, item: item.key }, 'item failed on every delivery')
-      result = kind.failedItem(item, err instanceof Error ? err.message : String(err))
+      this.opts.log.error({ err, job: ctx.job.id, item: item.key }, verdict.permanent ? 'item failed; retrying cannot help' : 'item failed on every delivery')
+      result = kind.failedItem(item, verdict.reason)
     } finally {
       releaseSlot?.()
       releaseJob?.()

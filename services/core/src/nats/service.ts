@@ -2,6 +2,7 @@ import { Svcm, type Service, type ServiceMsg } from '@nats-io/services'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { TSchema } from 'typebox'
 import { ServiceError } from '../errors.js'
+import { DISK_FULL_REASON, isDiskFull } from '../jobs/failures.js'
 import type { Logger } from '../log.js'
 import { compileSchema } from '../contracts/validate.js'
 import { subject } from '../contracts/subjects.js'
@@ -55,6 +56,10 @@ async function handle (msg: ServiceMsg, verb: string, ep: Endpoint, check: Retur
       msg.respondError(err.code, err.message)
     } else if (err instanceof SyntaxError) {
       msg.respondError(400, 'request payload is not valid JSON')
+    } else if (isDiskFull(err)) {
+      // Said plainly: the request was fine, the disk is not; nothing was half-written.
+      log.error({ err, verb }, 'disk full')
+      msg.respondError(507, DISK_FULL_REASON)
     } else {
       log.error({ err, verb }, 'endpoint failed')
       msg.respondError(500, 'internal error')

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { JobFailure, ServiceError } from '../errors.js'
 import type { Difficulty, Question } from '../contracts/sources.js'
+import { overLimit, TEXT_LIMITS } from '../contracts/limits.js'
 
 const DB_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
 const DIFFICULTIES = new Set(['simple', 'moderate', 'challenging'])
@@ -39,6 +40,10 @@ function parseQuestion (raw: unknown, index: number): Question {
   const sql = typeof r.SQL === 'string' ? r.SQL : typeof r.query === 'string' ? r.query : undefined
   if (sql === undefined || sql.trim() === '') throw bad(`${at('SQL')} must be a non-empty string (BIRD "SQL" or Spider "query")`)
   if (r.evidence !== undefined && r.evidence !== null && typeof r.evidence !== 'string') throw bad(`${at('evidence')} must be a string`)
+  // Bounded here, before any tokenising or prompting can choke on one huge item.
+  for (const [field, text, limit] of [['question', r.question, TEXT_LIMITS.question], ['SQL', sql, TEXT_LIMITS.sql], ['evidence', r.evidence ?? '', TEXT_LIMITS.evidence]] as const) {
+    if ((text as string).length > limit) throw bad(overLimit(at(field), (text as string).length, limit))
+  }
   let difficulty: Difficulty | null = null
   if (r.difficulty !== undefined && r.difficulty !== null) {
     if (typeof r.difficulty !== 'string' || !DIFFICULTIES.has(r.difficulty)) throw bad(`${at('difficulty')} must be simple, moderate or challenging`)
