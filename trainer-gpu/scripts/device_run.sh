@@ -30,7 +30,7 @@ for phase in $PHASES; do
       bench 120 --arch tiny --seq-len 256 --steps 3 --baseline true ;;
     bench8b)
       bench 240 --arch llama-3.1-8b --baseline true
-      bench 240 --arch llama-3.1-8b ;;                 # the default: compiled
+      bench 240 --arch llama-3.1-8b ;;                 # the bench default: the compiled (opt-in) step
     bench8b-more)
       bench 240 --arch llama-3.1-8b --gradient-checkpointing true
       bench 240 --arch llama-3.1-8b --baseline true --gradient-checkpointing true

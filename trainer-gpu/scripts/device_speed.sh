@@ -30,7 +30,7 @@ for phase in $PHASES; do
       bench 240 --arch llama-3.1-8b --gradient-checkpointing true --gradient-checkpointing-ratio 0.5 --compare-eager true
       bench 200 --arch llama-3.2-1b --method full --compare-eager true
       cat "$OUT/bench.log" ;;
-    tests)  # every sft run of the suite compiles now: > 9 min on an H100 with the 8B test; two calls are safer
+    tests)  # > 9 min on an H100 with the 8B test (its compiled phase and the compile tests are slow); two calls are safer
       timeout "${TESTS_TIMEOUT:-560}" $PY -m pytest -q -rA -s -p no:cacheprovider trainer-gpu/tests -k "not 8b_shape" >"$OUT/gpu-tests.log" 2>&1
       echo "pytest rc=$?"
       grep -E "^(PASSED|FAILED|ERROR)|passed|failed|compiled vs eager|bird-sample:|8B compiled|isolation:|killed after|loss [0-9]" "$OUT/gpu-tests.log" | tail -60 ;;

@@ -1,4 +1,4 @@
-"""CPU-safe: the speed settings (compile on by default, selective checkpointing) and the recipe's schedule."""
+"""CPU-safe: the speed settings (compile opt-in, selective checkpointing on) and the recipe's schedule."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from t2s_trainer.sft import config_hash
 BASE = {"model": "m", "train_files": ["a.jsonl"], "output_dir": "o"}
 
 
-def test_compile_and_selective_checkpointing_are_the_defaults():
+def test_sft_is_eager_with_selective_checkpointing_by_default_and_compile_is_opt_in():
+    """compile is off by default: on the 8B shape it failed its own 10-step parity test (BENCHMARKS.md)."""
     cfg = make_config(SFTConfig, BASE)
     assert (cfg.compile, cfg.compile_dynamic, cfg.gradient_checkpointing, cfg.gradient_checkpointing_ratio) == (
-        True, True, True, 0.5)
+        False, True, True, 0.5)
+    assert make_config(SFTConfig, BASE, {"compile": True}).compile is True
+    # the bench measures the compiled (opt-in) step unless --compile false: its help says so
     bench = make_config(BenchConfig, {})
     assert (bench.compile, bench.compile_dynamic, bench.gradient_checkpointing_ratio, bench.warmup_steps) == (
         True, True, 1.0, 3)
