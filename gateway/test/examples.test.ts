@@ -26,8 +26,8 @@ async function bodyExamples (t: Parameters<typeof build>[0]): Promise<Operation[
 test('every request body in the OpenAPI document has an example, and each is valid against its schema', async (t) => {
   const ops = await bodyExamples(t)
   assert.deepEqual(ops.map((o) => `${o.method} ${o.path}`).sort(), [
-    'POST /v1/datasets', 'POST /v1/evaluations', 'POST /v1/sources', 'POST /v1/sources/download',
-    'POST /v1/sql/execute', 'POST /v1/sql/generate', 'POST /v1/training-jobs'
+    'PATCH /v1/model-servers/{name}', 'POST /v1/datasets', 'POST /v1/evaluations', 'POST /v1/model-servers', 'POST /v1/rewards',
+    'POST /v1/sources', 'POST /v1/sources/download', 'POST /v1/sql/execute', 'POST /v1/sql/generate', 'POST /v1/training-jobs'
   ])
   for (const op of ops) {
     assert.notEqual(op.example, undefined, `${op.method} ${op.path} has no example`)

@@ -2995,6 +2995,21 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "source": "demo",
+                     *       "items": [
+                     *         {
+                     *           "question_id": 0,
+                     *           "sql": "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'"
+                     *         },
+                     *         {
+                     *           "question_id": 1,
+                     *           "completion": "```sql\nSELECT title FROM books WHERE pages > 650\n```"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description Source id or name whose questions carry the gold SQL

@@ -12,6 +12,8 @@ export const BaseEnv = {
   LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
   LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { default: 'auto', description: 'auto: one readable line per entry on a terminal, JSON otherwise' }),
   T2S_SOURCE_ROOTS: Type.String({ default: '', description: 'Extra folders (comma-separated) that source paths may point into' }),
+  T2S_MIN_FREE_MB: Type.Number({ minimum: 0, default: 100, description: 'Free space of DATA_DIR (MB) under which readiness warns and new jobs fail at once instead of starting (lifecycle/usage.ts)' }),
+  T2S_JOB_RETENTION_DAYS: Type.Number({ minimum: 0, default: 30, description: 'Days an ended job\'s record and events are kept; 0 keeps them (lifecycle/retention.ts)' }),
   T2S_NATS_REPLICAS: Type.Integer({ minimum: 1, maximum: 5, default: 1, description: 'Replicas of the JetStream streams and the jobs KV bucket: 3 on a 3-node NATS cluster, so losing one node loses no job or work message' })
 }
 

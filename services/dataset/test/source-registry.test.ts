@@ -77,7 +77,7 @@ describe('SourceRegistry.register', () => {
       what: 'a questions file that is not there',
       setup: () => ({ questions: 'nope.json', databases: 'dev_databases' }),
       code: 'BAD_REQUEST',
-      message: /^questions "nope\.json": not found under the allowed source roots$/
+      message: /^questions "nope\.json": not found under the allowed source roots \(DATA_DIR\); a relative path is looked up in each$/
     },
     {
       what: "a path with '..'",

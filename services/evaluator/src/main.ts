@@ -16,7 +16,7 @@ const Env = envSchema({
   TEACHER_BASE_URL: Type.String({ default: '', description: "The teacher's URL: its models at GET /v1/models, and evaluations with server \"teacher\"" }),
   TEACHER_MODEL: Type.String({ default: 'meta-llama/Llama-3.3-70B-Instruct' }),
   TEACHER_API_KEY: Type.String({ default: '' }),
-  TEACHER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 4096, default: 64, description: 'Teacher requests in flight from this process when an evaluation asks the teacher' }),
+  TEACHER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1024, default: 256, description: 'Teacher requests in flight from this process when an evaluation asks the teacher (as the reasoning service)' }),
   EVAL_SANDBOX_PROCESSES: Type.Integer({ minimum: 0, maximum: 256, default: 0, description: 'SQL sandbox child processes; 0: one per core' }),
   EVAL_MAX_ROWS: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000, description: 'Rows kept of one result; a larger result cannot be compared' }),
   EVAL_ITEM_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 4096, default: 256, description: 'Questions in flight in this process, all evaluations together' }),

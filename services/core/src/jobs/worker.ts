@@ -1,3 +1,4 @@
+import { dirname } from 'node:path'
 import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { TERMINAL_STATUSES, type JobRecord } from '../contracts/common.js'
@@ -8,6 +9,7 @@ import { FairSemaphore, Semaphore, sleep } from '../util/semaphore.js'
 import { shutdownGraceMs } from '../service-main.js'
 import { isFanOut, type FanOutJobKind, type Item, type JobContext, type JobKind } from './kinds.js'
 import { classifyFailure, finalReason } from './failures.js'
+import { lowDiskReason } from '../lifecycle/usage.js'
 import { DEFAULT_TUNING, ensureServiceConsumers, type ConsumerTuning } from './setup.js'
 import type { JobStore } from './store.js'
 
@@ -217,6 +219,13 @@ export class JobWorker {
     }
     const delivery = m.info.deliveryCount
     if (msg.type === 'start') {
+      // A job that writes (all of them: state DB, artifacts) does not start on a disk without room.
+      const noRoom = this.opts.db.name === ':memory:' ? null : lowDiskReason(dirname(this.opts.db.name))
+      if (noRoom !== null) {
+        await store.transition(job.id, 'failed', { error: noRoom })
+        m.ack()
+        return
+      }
       job = await store.transition(job.id, 'running', { attempts: job.attempts + 1 })
       if (job.status !== 'running') { m.ack(); return }
     }

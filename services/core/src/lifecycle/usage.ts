@@ -1,5 +1,6 @@
 // What the suite's files take on disk, measured by walking DATA_DIR (links are not followed:
 // a source that points at the user's own folders is not counted as ours).
+import { statfsSync } from 'node:fs'
 import { lstat, readdir, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -24,6 +25,8 @@ export async function entriesBytes (dir: string, keep: (name: string) => boolean
   return items.sort((a, b) => b.bytes - a.bytes || a.id.localeCompare(b.id))
 }
 
+export const DEFAULT_MIN_FREE_MB = 100
+
 export interface DiskSpace { free_bytes: number | null, total_bytes: number | null }
 
 export async function diskSpace (dir: string): Promise<DiskSpace> {
@@ -35,8 +38,29 @@ export async function diskSpace (dir: string): Promise<DiskSpace> {
   }
 }
 
-/** T2S_MIN_FREE_MB (default 1024) in bytes: the free space under which the suite warns and refuses new writing jobs. */
+/**
+ * T2S_MIN_FREE_MB (default 100) in bytes: the free space under which readiness warns and jobs do
+ * not start. Low by default so that a small volume still works; raise it where training runs write
+ * checkpoints of several GB.
+ */
 export function minFreeBytes (env: NodeJS.ProcessEnv = process.env): number {
-  const mb = Number(env.T2S_MIN_FREE_MB ?? 1024)
-  return (Number.isFinite(mb) && mb >= 0 ? mb : 1024) * 1024 * 1024
+  const mb = Number(env.T2S_MIN_FREE_MB ?? DEFAULT_MIN_FREE_MB)
+  return (Number.isFinite(mb) && mb >= 0 ? mb : DEFAULT_MIN_FREE_MB) * 1024 * 1024
+}
+
+/**
+ * Why a job that writes under `dir` must not start (its file system has less free space than
+ * T2S_MIN_FREE_MB), or null when there is room or the space cannot be read.
+ */
+export function lowDiskReason (dir: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  let free: number
+  try {
+    const s = statfsSync(dir)
+    free = s.bavail * s.bsize
+  } catch {
+    return null
+  }
+  const min = minFreeBytes(env)
+  if (free >= min) return null
+  return `not started: DATA_DIR has ${Math.floor(free / 2 ** 20)} MB free, below T2S_MIN_FREE_MB (${min / 2 ** 20}); GET /v1/usage shows what takes the disk: delete what you no longer need, then submit again`
 }
