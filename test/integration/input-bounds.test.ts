@@ -68,7 +68,7 @@ describe('input bounds and registration answers (demo source)', { timeout: 180_0
       return res.json().detail.replace(questions, '<path>')
     }
     const missing = await answer('no/such/file.json')
-    assert.equal(missing, 'questions "<path>": not found under the allowed source roots')
+    assert.equal(missing, 'questions "<path>": not found under the allowed source roots (DATA_DIR); a relative path is looked up in each')
     for (const own of ['dataset/state.db', 'evaluator/state.db', join(stack.dataDir, 'dataset', 'state.db'), 'dataset']) {
       assert.equal(await answer(own), missing, own)
     }

@@ -41,7 +41,7 @@ export class EvaluationService {
   async create (body: CreateEvaluationBody): Promise<Accepted> {
     const { predictions, model: asked, server: serverName, source, ...rest } = body
     const served = asked !== undefined || serverName !== undefined
-    if ((predictions === undefined) === !served) throw badRequest('body must have exactly one of predictions, or model (and/or server)')
+    if ((predictions === undefined) === !served) throw badRequest('body must have exactly one of predictions or model (or server: a model server whose default model is asked)')
     let model: string | undefined
     let options: EvaluationOptions = rest
     if (served) {
