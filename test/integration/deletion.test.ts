@@ -152,6 +152,18 @@ describe('deleting sources, datasets, evaluations, training jobs and jobs', { ti
     assert.equal((await call('GET', `/v1/jobs/${ds.job_id}`)).statusCode, 404)
   })
 
+  test('an ended job that holds no resource\'s status is deleted with its events; a repeat is still 204', async () => {
+    const job = await stack.jobs.submit({ kind: 'test.note', service: 'nobody', params: {}, resource: null, unit: 'items' })
+    assert.equal((await call('DELETE', `/v1/jobs/${job.id}`)).statusCode, 409, 'not ended yet')
+    await stack.jobs.cancel(job.id)
+    assert.equal((await call('GET', `/v1/jobs/${job.id}`)).statusCode, 200)
+    assert.equal((await call('DELETE', `/v1/jobs/${job.id}`)).statusCode, 204)
+    assert.equal((await call('GET', `/v1/jobs/${job.id}`)).statusCode, 404)
+    const events = await call('GET', `/v1/jobs/${job.id}/events`)
+    assert.equal(events.statusCode, 404, 'its event stream is gone with it')
+    assert.equal((await call('DELETE', `/v1/jobs/${job.id}`)).statusCode, 204, 'idempotent')
+  })
+
   test('a source not used by any running job is forgotten, its files kept', async () => {
     assert.equal((await call('DELETE', '/v1/sources/pets')).statusCode, 204)
     assert.equal((await call('GET', '/v1/sources/pets')).statusCode, 404)
