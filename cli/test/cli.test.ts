@@ -113,7 +113,7 @@ describe('the t2s CLI as a child process against a real stack', { skip: data ? f
     assert.deepEqual([missing.code, missing.stdout], [2, ''])
     assert.equal(missing.stderr, 't2s: 404 Not Found: source "nope" not found\n')
     const usage = await t2s('eval', '--source', 'dev')
-    assert.deepEqual([usage.code, usage.stderr], [2, 't2s: eval needs exactly one of --predictions FILE or --model NAME\n'])
+    assert.deepEqual([usage.code, usage.stderr], [2, 't2s: eval needs exactly one of --predictions FILE or --model NAME (and/or --server NAME)\n'])
     const unknown = await t2s('jobs', 'frobnicate')
     assert.equal(unknown.code, 2)
     assert.match(unknown.stderr, /unknown command 'frobnicate'/)

@@ -14,7 +14,7 @@ type Evaluation = components['schemas']['Evaluation']
 type Comparison = components['schemas']['Comparison']
 const STATUSES = ['correct', 'wrong_result', 'pred_error', 'pred_timeout', 'rejected', 'no_sql', 'gold_error', 'gold_timeout', 'llm_error']
 
-const header = (e: Evaluation) => `${e.id} ${e.status}: ${e.model === null ? 'predictions file' : `model ${e.model}`} on ${e.source.name}, ${e.counts.total}/${e.counts.planned} questions scored`
+const header = (e: Evaluation) => `${e.id} ${e.status}: ${e.model === null ? 'predictions file' : `model ${e.model} on server ${e.server ?? 'student'}`} on ${e.source.name}, ${e.counts.total}/${e.counts.planned} questions scored`
 
 /** The report as the official scorer prints it, after a line naming the run. */
 export function reportText (e: Evaluation): string {
@@ -28,7 +28,8 @@ export function evalCommand (program: Command): void {
     .description('Score a predictions file or a served model (BIRD EX and Soft-F1); show and compare evaluations')
     .option('--source <source>', 'source id or name')
     .option('--predictions <file>', 'the official predict_dev.json ({"0": "SQL\\t----- bird -----\\tdb_id", …})')
-    .option('--model <name>', 'a model or LoRA adapter of the student server')
+    .option('--model <name>', "a model or LoRA adapter to ask (default: the server's default model)")
+    .option('--server <name>', 'the model server to ask (t2s status lists them; default student)')
     .option('--limit <n>', 'only the first n questions', int)
     .option('--timeout-s <s>', 'limit per question (default 30)', num)
     .option('--concurrency <n>', 'questions in flight', int)
@@ -36,15 +37,17 @@ export function evalCommand (program: Command): void {
     .option('--samples <n>', 'answers per question (majority vote above 1)', int)
     .option('--wait', 'follow the job to its end with a progress bar', true)
     .option('--no-wait', 'print the job and return')
-    .action(async (o: { source?: string, predictions?: string, model?: string, limit?: number, timeoutS?: number, concurrency?: number, systemPrompt?: string, samples?: number, wait: boolean }, cmd: Command) => {
+    .action(async (o: { source?: string, predictions?: string, model?: string, server?: string, limit?: number, timeoutS?: number, concurrency?: number, systemPrompt?: string, samples?: number, wait: boolean }, cmd: Command) => {
       const ctx = ctxOf(cmd)
       if (o.source === undefined) throw new CliError('eval needs --source (or a subcommand: show, compare, list); see t2s eval --help')
-      if ((o.predictions === undefined) === (o.model === undefined)) throw new CliError('eval needs exactly one of --predictions FILE or --model NAME')
+      const served = o.model !== undefined || o.server !== undefined
+      if ((o.predictions === undefined) === !served) throw new CliError('eval needs exactly one of --predictions FILE or --model NAME (and/or --server NAME)')
       const options = { limit: o.limit, timeout_s: o.timeoutS, concurrency: o.concurrency, system_prompt: o.systemPrompt, samples: o.samples }
       const body: Record<string, unknown> = { source: o.source, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) }
       let request
-      if (o.model !== undefined) {
-        request = ctx.client.POST('/v1/evaluations', { body: withDefaults<'/v1/evaluations'>({ ...body, model: o.model }) })
+      if (served) {
+        const target = { ...(o.model === undefined ? {} : { model: o.model }), ...(o.server === undefined ? {} : { server: o.server }) }
+        request = ctx.client.POST('/v1/evaluations', { body: withDefaults<'/v1/evaluations'>({ ...body, ...target }) })
       } else {
         // The official file goes up as it is (multipart): the server checks it and says what is wrong.
         const form = new FormData()
