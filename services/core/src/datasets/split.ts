@@ -1,20 +1,8 @@
 import { ServiceError } from '../errors.js'
+import { mulberry32 } from '../util/random.js'
 
-/**
- * A small seedable PRNG (mulberry32): the same seed gives the same split on every machine
- * and Node version. It is not numpy's generator, so splits differ from HF datasets' for
- * the same seed; the rule (shuffle, test = the first ceil(n × test_size)) is the same.
- */
-export function seededRandom (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The split's generator (util/random.ts): the rule is HF's (shuffle, test = the first ceil(n × test_size)), the stream is not numpy's. */
+export const seededRandom = mulberry32
 
 /** Fisher-Yates permutation of 0..n-1 under `seed`. */
 export function seededPermutation (n: number, seed: number): number[] {

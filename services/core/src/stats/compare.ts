@@ -1,5 +1,5 @@
 import { mcnemarExact } from './mcnemar.js'
-import { mulberry32 } from './prng.js'
+import { mulberry32 } from '../util/random.js'
 import { percentileInterval, wilson } from './intervals.js'
 
 /** One scored question of one run: its difficulty (null: none), EX (0/1) and Soft-F1 (0-1). */

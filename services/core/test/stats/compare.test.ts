@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
 import { compareRuns, type ScoredQuestion } from '../../src/stats/compare.js'
 import { mcnemarExact } from '../../src/stats/mcnemar.js'
-import { mulberry32 } from '../../src/stats/prng.js'
+import { mulberry32 } from '../../src/util/random.js'
 import { wilson } from '../../src/stats/intervals.js'
 
 const REFERENCE = fileURLToPath(new URL('./compare_reference.py', import.meta.url))
