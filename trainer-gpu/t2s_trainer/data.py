@@ -52,23 +52,27 @@ def validate_record(obj, where: str) -> list[dict]:
     return out
 
 
-def read_jsonl(paths: list[str]) -> list[list[dict]]:
-    conversations = []
+def iter_jsonl(paths: list[str], what: str):
+    """(object, "path:line") for each non-blank JSON line of the files; a file that cannot be read or a line
+    that is not JSON is a ConfigError naming it (`what` says which kind of file, for the message)."""
     for path in paths:
         try:
             fh = open(path, encoding="utf-8")
         except OSError as exc:
-            raise ConfigError(f"cannot read training file {path}: {exc}") from exc
+            raise ConfigError(f"cannot read {what} file {path}: {exc}") from exc
         with fh:
             for lineno, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
                 where = f"{path}:{lineno}"
                 try:
-                    obj = json.loads(line)
+                    yield json.loads(line), where
                 except json.JSONDecodeError as exc:
                     raise ConfigError(f"{where}: invalid JSON: {exc.msg}") from exc
-                conversations.append(validate_record(obj, where))
+
+
+def read_jsonl(paths: list[str]) -> list[list[dict]]:
+    conversations = [validate_record(obj, where) for obj, where in iter_jsonl(paths, "training")]
     if not conversations:
         raise ConfigError(f"no training examples in {paths}")
     return conversations

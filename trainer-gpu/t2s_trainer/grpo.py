@@ -34,6 +34,7 @@ import traceback
 
 from .checkpoint import STATE_FILE, clean_stale, commit_dir, list_checkpoints, resolve_resume, rotate, write_json, write_manifest
 from .config import ConfigError, to_dict
+from .data import iter_jsonl
 from .events import EventWriter
 from .grpo_config import GRPOConfig
 from .reward_client import RewardClient, RewardRequestError, RewardStopped, RewardUnavailable
@@ -57,37 +58,24 @@ def config_hash(cfg: GRPOConfig) -> str:
 def read_prompts(paths: list[str]) -> list[tuple[int, list[dict]]]:
     """(question_id, [system, user]) per JSONL line; a trailing assistant turn (the gold answer) is dropped."""
     out = []
-    for path in paths:
-        try:
-            fh = open(path, encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read prompt file {path}: {exc}") from exc
-        with fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                where = f"{path}:{lineno}"
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{where}: invalid JSON: {exc.msg}") from exc
-                if not isinstance(obj, dict) or not isinstance(obj.get("messages"), list) or not obj["messages"]:
-                    raise ConfigError(f"{where}: expected an object with a non-empty 'messages' list")
-                qid = obj.get("question_id")
-                if not isinstance(qid, int) or isinstance(qid, bool) or qid < 0:
-                    raise ConfigError(f"{where}: no 'question_id' (GRPO asks the reward API about each prompt's "
-                                      "question; the trainer service writes it beside each prompt)")
-                messages = []
-                for i, m in enumerate(obj["messages"]):
-                    if not isinstance(m, dict) or m.get("role") not in ("system", "user", "assistant") \
-                            or not isinstance(m.get("content"), str):
-                        raise ConfigError(f"{where}: message {i} must be {{role: system|user|assistant, content: str}}")
-                    messages.append({"role": m["role"], "content": m["content"]})
-                while messages and messages[-1]["role"] == "assistant":
-                    messages.pop()
-                if not messages or messages[-1]["role"] != "user":
-                    raise ConfigError(f"{where}: the prompt must end with a user message")
-                out.append((qid, messages))
+    for obj, where in iter_jsonl(paths, "prompt"):
+        if not isinstance(obj, dict) or not isinstance(obj.get("messages"), list) or not obj["messages"]:
+            raise ConfigError(f"{where}: expected an object with a non-empty 'messages' list")
+        qid = obj.get("question_id")
+        if not isinstance(qid, int) or isinstance(qid, bool) or qid < 0:
+            raise ConfigError(f"{where}: no 'question_id' (GRPO asks the reward API about each prompt's "
+                              "question; the trainer service writes it beside each prompt)")
+        messages = []
+        for i, m in enumerate(obj["messages"]):
+            if not isinstance(m, dict) or m.get("role") not in ("system", "user", "assistant") \
+                    or not isinstance(m.get("content"), str):
+                raise ConfigError(f"{where}: message {i} must be {{role: system|user|assistant, content: str}}")
+            messages.append({"role": m["role"], "content": m["content"]})
+        while messages and messages[-1]["role"] == "assistant":
+            messages.pop()
+        if not messages or messages[-1]["role"] != "user":
+            raise ConfigError(f"{where}: the prompt must end with a user message")
+        out.append((qid, messages))
     if not out:
         raise ConfigError(f"no prompts in {paths}")
     return out
