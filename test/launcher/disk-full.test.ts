@@ -62,7 +62,9 @@ describe('a full disk under DATA_DIR (npm start on a 64 MB tmpfs)', { skip: 'ski
   before(async () => {
     const port = await freePort()
     base = `http://127.0.0.1:${port}`
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', T2S_API_KEYS: headers.authorization.slice(7) }
+    // T2S_MIN_FREE_MB 0: this is about a disk that fills up for real (ENOSPC), not the threshold
+    // under which jobs refuse to start (test/lifecycle/disk-room.test.ts); 64 MB is below its default.
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', T2S_API_KEYS: headers.authorization.slice(7), T2S_MIN_FREE_MB: '0' }
     delete env.NATS_URL
     launcher = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
     launcher.stdout!.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
