@@ -1,10 +1,9 @@
-import { statfsSync } from 'node:fs'
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Svcm } from '@nats-io/services'
 import { Type } from 'typebox'
-import { minFreeBytes } from '@t2s/core/lifecycle/usage'
+import { freeBytesSync, minFreeBytes } from '@t2s/core/lifecycle/usage'
 
 const Health = Type.Object({ status: Type.String() })
 const Ready = Type.Object({
@@ -23,15 +22,6 @@ const PROBE_LIMIT = { max: 1200, timeWindow: 60_000, keyGenerator: (request: { i
 
 // Below this, SQLite and the NATS file store start failing their writes.
 const MIN_FREE_BYTES = 1024 * 1024
-
-function freeBytes (dir: string): number | null {
-  try {
-    const s = statfsSync(dir)
-    return s.bavail * s.bsize
-  } catch {
-    return null
-  }
-}
 
 /** A JetStream API request answered within 2 s (nats-server's JetStream can hang on a full disk). */
 async function jetStreamAnswers (nc: NatsConnection): Promise<boolean> {
@@ -72,7 +62,7 @@ const healthRoutes: FastifyPluginAsyncTypebox<{ services: string[], dataDir: str
     }
     if (!nats) reasons.push('NATS does not answer')
     for (const [name, up] of Object.entries(services)) if (nats && !up) reasons.push(`no ${name} instance answers`)
-    const free = freeBytes(dataDir)
+    const free = freeBytesSync(dataDir)
     if (free !== null && free < MIN_FREE_BYTES) reasons.push(`DATA_DIR's disk is full (${free} bytes free): jobs that write fail until space is freed`)
     const warnings = free !== null && free >= MIN_FREE_BYTES && free < lowMark
       ? [`DATA_DIR's disk has ${Math.floor(free / 2 ** 20)} MB free, below T2S_MIN_FREE_MB (${lowMark / 2 ** 20}): GET /v1/usage shows what to delete`]

@@ -180,13 +180,9 @@ export class EvaluationService {
 
   /** A server that a queued or running evaluation asks cannot be removed: 409 naming them. */
   async refuseIfServerBusy (name: string): Promise<void> {
-    const busy: string[] = []
-    for (const row of this.deps.store.unfinished()) {
-      if (row.model === null || ((JSON.parse(row.options) as EvaluationOptions).server ?? 'student') !== name) continue
-      const job = await this.deps.jobs.get(row.job_id)
-      if (job !== null && (job.status === 'queued' || job.status === 'running')) busy.push(row.id)
-    }
-    if (busy.length > 0) throw conflict(`model server "${name}" is asked by evaluation(s) still running: ${busy.join(', ')} (cancel them or wait, then delete)`)
+    // A model evaluation's job params carry its options, the server among them (absent before servers existed: student).
+    refuseWhileUsed(`model server "${name}"`, await activeJobsUsing(this.deps.jobs, (j) =>
+      j.kind === EVALUATION_KIND && j.params.model !== null && (j.params.server ?? 'student') === name))
   }
 
   private async resolve (source: string): Promise<ResolvedSource> {

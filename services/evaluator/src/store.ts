@@ -134,11 +134,6 @@ export class EvaluationStore {
       FROM evaluations e ORDER BY bytes DESC, id`).all() as Array<{ id: string, bytes: number }>
   }
 
-  /** Evaluations not marked finished (a cancelled or failed job may leave one: callers check the job). */
-  unfinished (): EvaluationRow[] {
-    return this.db.prepare('SELECT * FROM evaluations WHERE finished_at IS NULL').all() as EvaluationRow[]
-  }
-
   prediction (id: string, idx: number): string | null {
     const row = this.selectPrediction.get(id, idx) as { sql: string | null } | undefined
     return row?.sql ?? null

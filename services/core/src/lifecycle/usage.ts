@@ -48,19 +48,23 @@ export function minFreeBytes (env: NodeJS.ProcessEnv = process.env): number {
   return (Number.isFinite(mb) && mb >= 0 ? mb : DEFAULT_MIN_FREE_MB) * 1024 * 1024
 }
 
+/** Free bytes of the file system that holds `dir` (what an unprivileged writer may use), or null when unreadable. */
+export function freeBytesSync (dir: string): number | null {
+  try {
+    const s = statfsSync(dir)
+    return s.bavail * s.bsize
+  } catch {
+    return null
+  }
+}
+
 /**
  * Why a job that writes under `dir` must not start (its file system has less free space than
  * T2S_MIN_FREE_MB), or null when there is room or the space cannot be read.
  */
 export function lowDiskReason (dir: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  let free: number
-  try {
-    const s = statfsSync(dir)
-    free = s.bavail * s.bsize
-  } catch {
-    return null
-  }
+  const free = freeBytesSync(dir)
   const min = minFreeBytes(env)
-  if (free >= min) return null
+  if (free === null || free >= min) return null
   return `not started: DATA_DIR has ${Math.floor(free / 2 ** 20)} MB free, below T2S_MIN_FREE_MB (${min / 2 ** 20}); GET /v1/usage shows what takes the disk: delete what you no longer need, then submit again`
 }
