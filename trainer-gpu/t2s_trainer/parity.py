@@ -81,7 +81,7 @@ def probe(*, arch: str = "llama-3.1-8b", layers: int = 0, seq_len: int = 4096, s
 
     def run(name: str, *, chunk=1024, bf16=True):
         with torch.no_grad():
-            for p, s in zip(params, start):
+            for p, s in zip(params, start, strict=True):
                 p.copy_(s.to(p.dtype))
                 p.grad = None
         opt = torch.optim.AdamW(params, lr=lr, fused=True)
