@@ -2,8 +2,8 @@
 
 Run (one GPU):
 
-    python -m t2s_trainer bench --arch llama-3.1-8b                          # sft's opt-in compiled step, LoRA r256
-    python -m t2s_trainer bench --arch llama-3.1-8b --compile false          # sft's default step (eager)
+    python -m t2s_trainer bench --arch llama-3.1-8b                          # sft's default (compiled) step, LoRA r256
+    python -m t2s_trainer bench --arch llama-3.1-8b --compile false          # the eager step
     python -m t2s_trainer bench --arch llama-3.1-8b --compare-eager true     # eager, then compiled: payoff, loss gap
     python -m t2s_trainer bench --arch llama-3.1-8b --gradient-checkpointing true --gradient-checkpointing-ratio 0.5
     python -m t2s_trainer bench --arch llama-3.1-8b --baseline true          # docs/gpu-notes.md §2's plain loop
@@ -15,10 +15,8 @@ Under several GPUs: `torchrun --nproc_per_node N -m t2s_trainer bench ...` (DDP;
 Modes:
 * trainer (default): the exact `train_step` of `sft` - fp32 LoRA weights with bf16 autocast and no fp32 cast
   of LoRA inputs, fused chunked lm_head + cross-entropy, fused AdamW, clipping, sdpa (flash path: one
-  sequence per row, no mask), decoder layers compiled as `sft` compiles them with `compile: true` (compiled.py;
-  on CUDA). Compiling is the bench's default but only an opt-in for `sft`, whose default is eager: on the 8B
-  shape the compiled losses left eager's after the first optimizer step (BENCHMARKS.md); --compile false
-  measures the default step.
+  sequence per row, no mask), decoder layers compiled as `sft` compiles them by default (compiled.py; on
+  CUDA); --compile false measures the eager step.
   Compilation happens in the warm-up steps; their time above the steady step is reported as compile time,
   and with --compare-eager also the number of steps after which compiling has paid for itself.
 * --baseline: PEFT defaults (fp32 adapters, inputs cast to fp32), `model(input_ids, labels=input_ids).loss`

@@ -125,7 +125,7 @@ def losses(events):
 
 @pytest.fixture(scope="session")
 def reference_run(assets):
-    """An uninterrupted LoRA run with the default settings (eager: compile is opt-in): 60 steps, checkpoints every 5."""
+    """An uninterrupted LoRA run with the default settings (compiled decoder layers): 60 steps, checkpoints every 5."""
     out = assets["root"] / "run-a"
     rc, events, err = run_sft(sft_config(assets, out))
     assert rc == 0, err[-3000:]
@@ -215,7 +215,7 @@ def test_sft_runs_loss_falls_and_reports(reference_run):
     start = events[0]
     assert start["skipped_overlength"] == 1 and start["num_examples"] == 200 and start["total_steps"] == 60
     assert start["grad_accumulation"] == 2
-    assert start["compile"] == "off"  # the default is eager (BENCHMARKS.md: the 8B-shape parity result)
+    assert start["compile"] == "compiled"  # the default (BENCHMARKS.md: speed and the parity rule)
     logs = [e for e in events if e["event"] == "log"]
     assert [e["step"] for e in logs] == list(range(1, 61))
     for e in logs:
@@ -262,26 +262,26 @@ def test_adapter_saves_and_reloads(assets, reference_run):
 
 
 @pytest.fixture(scope="session")
-def compiled_reference_run(assets):
-    """The reference run with the opt-in compile: what the compiled resume check compares against."""
-    out = assets["root"] / "run-a-compiled"
-    rc, events, err = run_sft(sft_config(assets, out, compile=True))
+def eager_reference_run(assets):
+    """The reference run with `compile: false`: what the every-step resume check compares against."""
+    out = assets["root"] / "run-a-eager"
+    rc, events, err = run_sft(sft_config(assets, out, compile=False))
     assert rc == 0, err[-3000:]
-    assert events[0]["compile"] == "compiled"
+    assert events[0]["compile"] == "off"
     return {"out": out, "events": events}
 
 
-def test_resume_after_sigkill_continues_with_the_same_losses(assets, reference_run):
-    """The defaults (eager) on both sides: a resumed run must repeat the uninterrupted one within 1e-3 at every
-    step. Compiled on both sides this test failed in its one CUDA run (H100; the suite hit its time limit before
-    pytest named the assert) although the first resumed step matched to 6 decimals: compiled runs are
-    likely not bitwise reproducible across processes (inductor picks kernel configurations by timing them,
-    which can reorder float sums). The compiled resume is checked by the SIGTERM test (first resumed step)."""
+def test_resume_after_sigkill_continues_with_the_same_losses(assets, eager_reference_run):
+    """Eager (`compile: false`) on both sides: a resumed run must repeat the uninterrupted one within 1e-3 at
+    every step. Compiled on both sides this check failed once (H100) although the first resumed step matched
+    to 6 decimals: compiled runs are likely not bitwise reproducible across processes (inductor picks kernel
+    configurations by timing them, which can reorder float sums), and 50 steps at lr 3e-3 grow that. The
+    default (compiled) resume is checked by the SIGTERM test (first resumed step)."""
     from t2s_trainer.checkpoint import list_checkpoints
 
-    ref = losses(reference_run["events"])
+    ref = losses(eager_reference_run["events"])
     out = assets["root"] / "run-b"
-    cfg = sft_config(assets, out)
+    cfg = sft_config(assets, out, compile=False)
     proc = start_sft(cfg)
     seen = []
     for line in proc.stdout:
@@ -310,11 +310,11 @@ def test_resume_after_sigkill_continues_with_the_same_losses(assets, reference_r
     assert rc == 0 and [e["event"] for e in again] == ["start", "done"] and again[-1]["already_done"]
 
 
-def test_sigterm_writes_checkpoint_and_reports_cancelled(assets, compiled_reference_run):
-    """Compiled (opt-in) on both sides, so the compiled path's resume is covered: the step after the resume
-    repeats the compiled reference's."""
+def test_sigterm_writes_checkpoint_and_reports_cancelled(assets, reference_run):
+    """The defaults (compiled) on both sides, so the default path's resume is covered: the step after the
+    resume repeats the reference's."""
     out = assets["root"] / "run-c"
-    cfg = sft_config(assets, out, save_steps=0, compile=True)
+    cfg = sft_config(assets, out, save_steps=0)
     proc = start_sft(cfg)
     events = []
     for line in proc.stdout:
@@ -334,7 +334,7 @@ def test_sigterm_writes_checkpoint_and_reports_cancelled(assets, compiled_refere
     rc, resumed, err = run_sft(cfg)
     assert rc == 0, err[-3000:]
     assert resumed[0]["start_step"] == last["step"]
-    ref = losses(compiled_reference_run["events"])
+    ref = losses(reference_run["events"])
     nxt = last["step"] + 1
     assert abs(losses(resumed)[nxt] - ref[nxt]) < 1e-3
 
@@ -400,7 +400,7 @@ def test_qlora_without_bitsandbytes_is_a_clear_error(assets):
 
 @pytest.mark.parametrize("bf16", [False, True])
 def test_compiled_layers_match_eager(assets, bf16):
-    """compile: true (opt-in) must compute the same loss and LoRA gradients as eager."""
+    """compile: true (the default) must compute the same loss and LoRA gradients as eager."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -444,12 +444,13 @@ def _compile_events(events):
 
 
 def test_sft_compiled_matches_eager_over_50_steps(assets, reference_run):
-    """compile (opt-in): 50 steps of the tiny LoRA run compiled and eager give the same losses within bf16
-    noise. Dropout is off in both (compiled dropout draws its masks from another random stream: a different
-    but equally valid run). Tolerance 2e-2 relative per step: bf16 keeps 8 significant bits (2^-8 = 3.9e-3),
-    the compiled kernels round in other places than eager (fused element-wise chains stay in fp32), and the
-    two trajectories then drift apart slowly over 50 optimizer steps; a wrong kernel (a dropped LoRA term, a
-    mask that leaks) moves the loss by far more (the untrained vs trained gap here is ~15 %)."""
+    """sft end to end, compiled (the default) and eager, 50 steps of the tiny LoRA run on the test data: the
+    compile events and the two runs' losses. Dropout is off in both (compiled dropout draws its masks from
+    another random stream: a different but equally valid run). This is the plumbing check; how close the
+    compiled step must be is stated and measured against fp32 by the parity tests below
+    (`..._as_exact_as_eager_...`). Here 2e-2 relative per step is a coarse bound (measured 1.06e-3 on an H100)
+    that still catches a wrong kernel (a dropped LoRA term, a mask that leaks): the untrained vs trained gap
+    here is ~15 %."""
     runs = {}
     for compiled in (True, False):
         out = assets["root"] / f"parity-{'compiled' if compiled else 'eager'}"
@@ -469,8 +470,8 @@ def test_sft_compiled_matches_eager_over_50_steps(assets, reference_run):
     assert done["compile"]["status"] == "compiled" and done["compile"]["layers"] == 2
     assert runs[True][0]["compile"] == "compiled" and runs[False][0]["compile"] == "off"
     assert _compile_events(runs[False]) == []
-    # the default reference run is eager: compile is opt-in
-    assert reference_run["events"][-1]["compile"]["status"] == "off"
+    # the default reference run is compiled
+    assert reference_run["events"][-1]["compile"]["status"] == "compiled"
 
 
 def test_compile_does_not_recompile_for_each_row_length_of_a_real_dataset(assets):
@@ -504,25 +505,58 @@ def test_compile_does_not_recompile_for_each_row_length_of_a_real_dataset(assets
     assert rep["status"] == "compiled" and len(rep["compile_steps"]) <= 3
 
 
-def test_8b_shape_compiled_matches_eager_over_10_steps():
-    """The Llama-3.1-8B shape (random weights), LoRA r 256, seq 4096: 10 steps eager, then 10 compiled from the
-    same weights and a fresh optimizer (bench --compare-eager), dropout off. Same tolerance and reasons as the
-    tiny run (2e-2 relative); the loss here is ~12 (random tokens) and falls as the model memorises its batch."""
+def _assert_compiled_as_exact_as_eager(r: dict, label: str) -> None:
+    """The parity rule (BENCHMARKS.md, "Loss parity"), applied to a `parity.probe` result.
+
+    "Matches within bf16 noise" is measured, not guessed: the fp32 reference is exact arithmetic for this
+    purpose, eager's distance from it is the bf16 error of sft's default step, and eager with the PEFT
+    baseline's precision (LoRA in fp32) shows how far another valid rounding of the same step moves. The
+    compiled run must be no further from fp32 than eager is, give or take that spread, in its losses over the
+    run and in its step-1 gradients; and before any update (step 1) every variant computes the same loss up
+    to bf16's unit roundoff, 2^-8.
+    """
+    res = r["results"]
+    eager, alt, comp, ref = res["eager"], res["peft_fp32_lora"], res["compiled"], res["fp32"]
+    spread = alt["max_rel_gap_vs_eager"]
+    print(f"{label}: max rel loss gap to fp32: eager {eager['max_rel_gap_vs_ref']:.2e}, compiled "
+          f"{comp['max_rel_gap_vs_ref']:.2e} (eager's spread {spread:.2e}); step-1 grad rel L2 to fp32: eager "
+          f"{eager['rel_l2_vs_ref']:.4f}, compiled {comp['rel_l2_vs_ref']:.4f}, spread "
+          f"{abs(alt['rel_l2_vs_ref'] - eager['rel_l2_vs_ref']):.4f}; compiled vs eager {comp['max_rel_gap_vs_eager']:.2e}")
+    for v in (eager, alt, comp):
+        assert len(v["losses"]) == r["steps"]
+        assert abs(v["losses"][0] - ref["losses"][0]) <= 2**-8 * ref["losses"][0]
+    assert comp["max_rel_gap_vs_ref"] <= eager["max_rel_gap_vs_ref"] + spread
+    assert comp["rel_l2_vs_ref"] <= eager["rel_l2_vs_ref"] + abs(alt["rel_l2_vs_ref"] - eager["rel_l2_vs_ref"])
+    # the runs learn, by more than the gaps measured: a frozen run would "match" trivially
+    assert (ref["losses"][0] - ref["losses"][-1]) / ref["losses"][0] > eager["max_rel_gap_vs_ref"] + spread
+
+
+PARITY_VARIANTS = ("eager", "peft_fp32_lora", "compiled", "fp32")
+
+
+def test_tiny_compiled_as_exact_as_eager_over_50_steps():
+    """Issue 17: 50 steps of a tiny Llama (LoRA r 16, seq 512), compiled vs eager vs fp32 (the parity rule)."""
+    from t2s_trainer import parity
+
+    r = parity.probe(arch="tiny", seq_len=512, steps=50, lora_r=16, lora_alpha=32, variants=PARITY_VARIANTS)
+    _assert_compiled_as_exact_as_eager(r, "tiny, 50 steps")
+
+
+def test_8b_shape_compiled_as_exact_as_eager_over_10_steps():
+    """Issue 17: the Llama-3.1-8B shape (random weights), LoRA r 256, seq 4096, 10 steps (the parity rule).
+
+    Here compiled and eager part after the first update (losses 11.0 vs 12.0 at step 2) and fp32 sides with
+    the compiled run (11.1): eager's bf16 rounding between the element-wise ops that inductor fuses loses much
+    of the small first LoRA update; the step-1 gradients of all variants are equally close to fp32."""
     import torch
 
     if torch.cuda.get_device_properties(0).total_memory < 70 * 2**30:
         pytest.skip("needs ~60 GiB of GPU memory")
-    from t2s_trainer import bench
-    from t2s_trainer.config import BenchConfig
+    from t2s_trainer import parity
 
-    r = bench.run(BenchConfig(arch="llama-3.1-8b", compare_eager=True, lora_dropout=0.0, steps=7, warmup_steps=3))
-    cr = r["compile_report"]
-    print(f"8B compiled vs eager, 10 steps: eager {r['eager']['losses']}, compiled {r['losses']}; max relative gap "
-          f"{cr['max_rel_loss_gap']}; {r['eager']['tokens_per_s']} -> {r['tokens_per_s']} tokens/s; compile "
-          f"{cr['compile_s']} s, pays off after {cr['pays_off_after_steps']} steps")
+    r = parity.probe(arch="llama-3.1-8b", steps=10, variants=PARITY_VARIANTS)
     torch.cuda.empty_cache()  # the tests after this one start their own processes on the same card
-    assert len(r["losses"]) == len(r["eager"]["losses"]) == 10
-    assert cr["max_rel_loss_gap"] < 2e-2
+    _assert_compiled_as_exact_as_eager(r, "8B shape, 10 steps")
 
 
 def _gpu_count() -> int:

@@ -15,7 +15,7 @@ def test_sft_examples_parse():
     lora = make_config(SFTConfig, load_config_file(os.path.join(CONFIGS, "sft-lora-llama31-8b.yaml")))
     assert (lora.method, lora.lora_r, lora.lora_alpha, lora.learning_rate, lora.global_batch_size) == (
         "lora", 256, 128.0, 2e-4, 8)
-    assert (lora.compile, lora.gradient_checkpointing, lora.gradient_checkpointing_ratio) == (False, True, 0.5)
+    assert (lora.compile, lora.gradient_checkpointing, lora.gradient_checkpointing_ratio) == (True, True, 0.5)
     full = make_config(SFTConfig, load_config_file(os.path.join(CONFIGS, "sft-full-llama32-1b.yaml")))
     assert (full.method, full.learning_rate, full.lr_scheduler) == ("full", 5e-6, "cosine")
 
