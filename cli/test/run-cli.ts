@@ -10,9 +10,9 @@ export interface Run { code: number | null, stdout: string, stderr: string }
  * Starts `t2s …` (or another executable `bin`) with only PATH and `env` in its environment;
  * `done` resolves when it exits. Every output is passed to `seen` (tests check the key is never printed).
  */
-export function startCli (args: string[], env: Record<string, string>, opts: { bin?: string, seen?: string[] } = {}): { child: ChildProcess, done: Promise<Run> } {
+export function startCli (args: string[], env: Record<string, string>, opts: { bin?: string, cwd?: string, seen?: string[] } = {}): { child: ChildProcess, done: Promise<Run> } {
   const [cmd, argv] = opts.bin === undefined ? [process.execPath, [BIN, ...args]] : [opts.bin, args]
-  const child = spawn(cmd, argv, { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(cmd, argv, { env: { PATH: process.env.PATH!, ...env }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''; let stderr = ''
   child.stdout!.on('data', (c) => { stdout += c })
   child.stderr!.on('data', (c) => { stderr += c })
