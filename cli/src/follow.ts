@@ -190,7 +190,9 @@ class Bar {
         notTTYSchedule: 2000,
         gracefulExit: false,
         hideCursor: false,
-        etaBuffer: 50
+        etaBuffer: 50,
+        // The library's ETA is the string INF (or NULL) while nothing moves, which its own formatter cuts to "NFs".
+        formatTime: (t, options, round) => typeof t === 'number' && Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, options, round) : '-'
       }, cliProgress.Presets.shades_classic)
       this.bar.start(total, done, this.fields())
     } else {
