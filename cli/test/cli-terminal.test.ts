@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, beforeEach, describe, test } from 'node:test'
 import Database from 'better-sqlite3'
+import { ITEM_BATCH } from '@t2s/core/jobs/worker'
 import { messageText } from '../../test/fake-openai/scripts.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../../test/fake-openai/server.js'
 import { AUTH, startStack, type Stack } from '../../test/helpers/stack.js'
@@ -16,10 +17,10 @@ import { BIN } from './run-cli.js'
 
 const DRIVER = fileURLToPath(new URL('./pty_drive.py', import.meta.url))
 const KEY = AUTH.authorization.slice('Bearer '.length)
-// Items go to workers in batches of 32 (ITEM_BATCH), and progress is reported per batch: the
-// first batch is answered at once, the second (questions 32-39) is held at the gate.
-const N = 40
-const HELD_FROM = 32
+// Items go to workers in batches of ITEM_BATCH, and progress is reported per batch: the first
+// batch is answered at once, the second (the last 8 questions) is held at the gate.
+const HELD_FROM = ITEM_BATCH
+const N = ITEM_BATCH + 8
 const PROMPT = String.raw`Cancel job job_\w+\? \[c\]ancel / \[d\]etach \(default: detach\) `
 const CTRL_C = '\u0003'
 
