@@ -17,8 +17,11 @@ export function resolveConfig (opts: { url?: string, apiKey?: string }, env: Nod
   return { url, apiKey: apiKey === undefined || apiKey === '' ? null : apiKey }
 }
 
+// The repository's data/ when running from its source; an installed bundle has no repository.
+const REPO_DATA = import.meta.url.endsWith('/cli/src/config.ts') ? fileURLToPath(new URL('../../data', import.meta.url)) : undefined
+
 function keyFile (env: NodeJS.ProcessEnv): string | undefined {
-  const dirs = [env.DATA_DIR, './data', fileURLToPath(new URL('../../data', import.meta.url))].filter((d): d is string => d !== undefined)
+  const dirs = [env.DATA_DIR, './data', REPO_DATA].filter((d): d is string => d !== undefined)
   for (const dir of dirs) {
     const file = join(resolve(dir), 'api-key')
     if (existsSync(file)) return readFileSync(file, 'utf8').trim()

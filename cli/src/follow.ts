@@ -19,28 +19,19 @@ export type Followed = { job: Job, detached: false } | { job: Job, detached: tru
 
 /**
  * Follows a job's server-sent events to its end, with a live progress bar on stderr (done/total,
- * rate, ETA; step, loss and tokens/s for training). Ctrl-C asks whether to cancel the job or
- * detach from it; without a terminal to ask on, it detaches.
+ * rate, ETA; step, loss and tokens/s for training). Ctrl-C on a terminal asks whether to cancel
+ * the job or detach from it (see `Interrupts`); without a terminal to ask on, it detaches.
  */
 export async function followJob (client: Client, config: Config, jobId: string, opts: { bar: boolean }): Promise<Followed> {
   const bar = opts.bar ? new Bar() : null
   const abort = new AbortController()
-  const state = { detached: false }
-  const onSigint = () => {
-    void decide(jobId).then(async (choice) => {
-      if (choice === 'cancel') {
-        process.stderr.write(`\ncancelling job ${jobId}…\n`)
-        await unwrap(client.POST('/v1/jobs/{id}/cancel', { params: { path: { id: jobId } } })).catch(() => {})
-      } else {
-        state.detached = true
-        abort.abort()
-      }
-    })
-  }
-  process.on('SIGINT', onSigint)
+  const interrupts = new Interrupts(jobId, bar, () => abort.abort(), async () => {
+    await unwrap(client.POST('/v1/jobs/{id}/cancel', { params: { path: { id: jobId } } }))
+  })
+  process.on('SIGINT', interrupts.onSigint)
   try {
     let lastId: string | undefined
-    for (let attempt = 0; attempt <= RECONNECTS && !state.detached; attempt++) {
+    for (let attempt = 0; attempt <= RECONNECTS && !interrupts.detached; attempt++) {
       const final = await stream(config, jobId, lastId, abort.signal, (id, e) => {
         lastId = id ?? lastId
         bar?.event(e)
@@ -49,22 +40,92 @@ export async function followJob (client: Client, config: Config, jobId: string, 
         if (err instanceof CliError) throw err
         return false
       })
-      if (final || state.detached) break
+      if (final || interrupts.detached) break
       // The stream ended early (a restart, a proxy): the record says whether the job is done.
       const job = await unwrap(client.GET('/v1/jobs/{id}', { params: { path: { id: jobId } } }))
       if (TERMINAL.has(job.status)) break
       await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)))
     }
   } finally {
-    process.off('SIGINT', onSigint)
+    process.off('SIGINT', interrupts.onSigint)
     bar?.stop()
   }
   const job = await unwrap(client.GET('/v1/jobs/{id}', { params: { path: { id: jobId } } }))
-  if (state.detached) {
+  if (interrupts.detached) {
     process.stderr.write(`detached: job ${jobId} goes on (${job.status}); follow it with: t2s jobs watch ${jobId}\n`)
     return { job, detached: true }
   }
+  // The job ended while the question was on the screen: there is nothing left to decide.
+  if (interrupts.closeQuestion()) process.stderr.write(`job ${jobId} ${job.status} meanwhile; nothing to decide\n`)
   return { job, detached: false }
+}
+
+/**
+ * What Ctrl-C does while a job is followed. On a terminal the bar pauses and a question asks
+ * whether to cancel the job (the bar goes on until it ends cancelled) or detach (the job goes
+ * on); Enter, Ctrl-D or a second Ctrl-C detach, so no keystroke cancels by accident. Ctrl-C
+ * after cancelling stops waiting. Anywhere else (a script, a pipe) Ctrl-C detaches at once.
+ */
+class Interrupts {
+  detached = false
+  private cancelling = false
+  private question: AbortController | null = null
+
+  constructor (private readonly jobId: string, private readonly bar: Bar | null, private readonly stop: () => void, private readonly cancel: () => Promise<void>) {}
+
+  readonly onSigint = (): void => {
+    if (this.question !== null || this.cancelling || !process.stdin.isTTY || !process.stderr.isTTY) {
+      this.closeQuestion()
+      this.detach()
+      return
+    }
+    const question = this.question = new AbortController()
+    const drawn = this.bar?.suspend() ?? false
+    void ask(`${drawn ? '' : '\n'}Cancel job ${this.jobId}? [c]ancel / [d]etach (default: detach) `, question.signal).then(async (choice) => {
+      if (question.signal.aborted) return
+      this.question = null
+      if (choice === 'detach') {
+        this.detach()
+        return
+      }
+      this.cancelling = true
+      process.stderr.write(`cancelling job ${this.jobId}… (Ctrl-C again to stop waiting)\n`)
+      this.bar?.resume()
+      await this.cancel().catch((err: Error) => process.stderr.write(`t2s: could not cancel job ${this.jobId}: ${err.message}\n`))
+    })
+  }
+
+  /** Takes an open question off the screen; true when there was one. */
+  closeQuestion (): boolean {
+    if (this.question === null) return false
+    this.question.abort()
+    this.question = null
+    return true
+  }
+
+  private detach (): void {
+    this.detached = true
+    this.stop()
+  }
+}
+
+/** Asks on the terminal; Enter, Ctrl-D and Ctrl-C (a key while readline reads) answer detach. */
+async function ask (prompt: string, signal: AbortSignal): Promise<'cancel' | 'detach'> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  return await new Promise((resolve) => {
+    let settled = false
+    const settle = (choice: 'cancel' | 'detach') => {
+      if (settled) return
+      settled = true
+      rl.close()
+      resolve(choice)
+    }
+    // Neither key is echoed: end the question's line before what follows.
+    const key = () => { if (!settled) process.stderr.write('\n'); settle('detach') }
+    rl.on('SIGINT', key)
+    rl.on('close', key)
+    rl.question(prompt, { signal }).then((answer) => settle(/^c/i.test(answer.trim()) ? 'cancel' : 'detach'), () => settle('detach'))
+  })
 }
 
 /** Reads one event stream; true when it delivered the final status. */
@@ -93,24 +154,14 @@ async function stream (config: Config, jobId: string, lastId: string | undefined
   return final
 }
 
-/** Ctrl-C: ask on a terminal; anywhere else, detach (a script must never cancel by accident). */
-async function decide (jobId: string): Promise<'cancel' | 'detach'> {
-  if (!process.stdin.isTTY || !process.stderr.isTTY) return 'detach'
-  const rl = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    const answer = await rl.question(`\nCancel job ${jobId}? [c]ancel / [d]etach (default: detach) `)
-    return /^c/i.test(answer.trim()) ? 'cancel' : 'detach'
-  } finally {
-    rl.close()
-  }
-}
-
 /** The progress bar: questions, items or bytes with rate and ETA; steps with loss and tokens/s. */
 class Bar {
   private bar: cliProgress.SingleBar | null = null
   private readonly started = Date.now()
   private training = false
   private payload = { unit: '', rate: '-', extra: '' }
+  private suspended = false
+  private last: { done: number, total: number, unit: string } | null = null
 
   event (e: JobEvent): void {
     if (e.type === 'metric' && e.data !== undefined && typeof e.data.step === 'number') {
@@ -126,6 +177,8 @@ class Bar {
 
   private update (done: number, total: number | null, unit: string): void {
     if (total === null || total === 0) return
+    this.last = { done, total, unit }
+    if (this.suspended) return
     const secs = (Date.now() - this.started) / 1000
     this.payload.unit = unit
     this.payload.rate = secs > 0 ? rate(done / secs) : '-'
@@ -137,7 +190,9 @@ class Bar {
         notTTYSchedule: 2000,
         gracefulExit: false,
         hideCursor: false,
-        etaBuffer: 50
+        etaBuffer: 50,
+        // The library's ETA is the string INF (or NULL) while nothing moves, which its own formatter cuts to "NFs".
+        formatTime: (t, options, round) => typeof t === 'number' && Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, options, round) : '-'
       }, cliProgress.Presets.shades_classic)
       this.bar.start(total, done, this.fields())
     } else {
@@ -148,6 +203,21 @@ class Bar {
 
   private fields () {
     return { ...this.payload, extraSep: this.payload.extra === '' ? '' : ' | ' }
+  }
+
+  /** Stops drawing while the terminal asks a question (the line stays); true when a bar was drawn. */
+  suspend (): boolean {
+    this.suspended = true
+    if (this.bar === null) return false
+    this.bar.stop()
+    this.bar = null
+    return true
+  }
+
+  /** Draws again, on a new line, from the latest figures. */
+  resume (): void {
+    this.suspended = false
+    if (this.last !== null) this.update(this.last.done, this.last.total, this.last.unit)
   }
 
   stop (): void {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,15 +11,14 @@ import { FAKE_PYTHON, writeFakeScript } from '../../test/fake-trainer/index.js'
 import { makeZip, startArchiveServer, type ArchiveServer } from '../../test/integration/download-fixtures.js'
 import { sharedData, SKIP_NO_DATA } from '../../test/helpers/shared-data.js'
 import { AUTH, startStack, type Stack } from '../../test/helpers/stack.js'
+import { startCli } from './run-cli.js'
 
 const data = sharedData()
-const BIN = fileURLToPath(new URL('../bin/t2s.js', import.meta.url))
 const REFERENCE = fileURLToPath(new URL('../../services/core/test/stats/compare_reference.py', import.meta.url))
 const KEY = AUTH.authorization.slice('Bearer '.length)
 const SEP = '\t----- bird -----\t'
 const N = 120
 
-interface Run { code: number | null, stdout: string, stderr: string }
 interface Q { db_id: string, SQL: string }
 
 describe('the t2s CLI as a child process against a real stack', { skip: data ? false : SKIP_NO_DATA, timeout: 600_000 }, () => {
@@ -32,17 +31,7 @@ describe('the t2s CLI as a child process against a real stack', { skip: data ? f
   const outputs: string[] = []
 
   /** Runs `t2s …` with the stack's URL and key in the environment; resolves when it exits. */
-  const start = (args: string[], env: Record<string, string> = {}): { child: ChildProcess, done: Promise<Run> } => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH!, T2S_URL: url, T2S_API_KEY: KEY, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''; let stderr = ''
-    child.stdout!.on('data', (c) => { stdout += c })
-    child.stderr!.on('data', (c) => { stderr += c })
-    const done = new Promise<Run>((resolve) => child.on('close', (code) => {
-      outputs.push(stdout, stderr)
-      resolve({ code, stdout, stderr })
-    }))
-    return { child, done }
-  }
+  const start = (args: string[], env: Record<string, string> = {}) => startCli(args, { T2S_URL: url, T2S_API_KEY: KEY, ...env }, { seen: outputs })
   const t2s = async (...args: string[]) => await start(args).done
   const json = async (...args: string[]) => {
     const r = await t2s(...args, '--json')
