@@ -230,6 +230,9 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     // A gateway to kill (the four-jobs test killed the second one).
     await startGateway()
     const gw = gateways.length - 1
+    // A slower student (same answers): on a fast machine the evaluation must still be under
+    // way when the training run reaches its first checkpoint.
+    fake.setAnswer((req) => req.model === 'student' ? { delayMs: 50 } : goldAnswer(req))
     const t0 = Date.now()
     const tj = await accepted(gw, '/v1/training-jobs', { ...training, adapter_name: 'chaos-hit' })
     const served = await accepted(gw, '/v1/evaluations', { source: 'many', model: 'student', concurrency: 8, request_timeout_s: 2 })

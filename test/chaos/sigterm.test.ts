@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { NatsConnection } from '@nats-io/transport-node'
@@ -76,12 +77,21 @@ describe('SIGTERM of a gateway with 50 requests in flight', { timeout: 240_000 }
         events += value
       }
     })()
-    const answers = Array.from({ length: 50 }, async () => {
-      const res = await fetch(`${base}/v1/sql/execute`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ source: 'demo', db_id: 'library', sql: SLOW }), signal: AbortSignal.timeout(60_000) })
-      return { status: res.status, body: await res.json() as any }
-    })
-    // Every request is on the wire (the first answers have not all come back yet).
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // In flight by state: each request says `Expect: 100-continue`, and the gateway answers
+    // `100 Continue` once it has the request (and before this test sends the body). All 50
+    // are in the gateway when the SIGTERM comes, on keep-alive sockets as a browser holds them.
+    const agent = new Agent({ keepAlive: true, maxSockets: 50 })
+    const received: Array<Promise<void>> = []
+    const answers = Array.from({ length: 50 }, async () => await new Promise<{ status: number, body: any }>((resolve, reject) => {
+      const body = JSON.stringify({ source: 'demo', db_id: 'library', sql: SLOW })
+      const req = request(`${base}/v1/sql/execute`, { method: 'POST', agent, headers: { ...HEADERS, expect: '100-continue', 'content-length': String(Buffer.byteLength(body)) }, timeout: 60_000 }, (res) => {
+        let text = ''
+        res.setEncoding('utf8').on('data', (d) => { text += d }).on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }))
+      })
+      received.push(new Promise((resolve) => req.once('continue', () => { req.end(body); resolve() })))
+      req.on('error', reject).on('timeout', () => req.destroy(new Error('no answer in 60 s')))
+    }))
+    await Promise.all(received)
     const t = Date.now()
     const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', (code) => resolve(code)))
     gateway.child.kill('SIGTERM')
@@ -89,6 +99,7 @@ describe('SIGTERM of a gateway with 50 requests in flight', { timeout: 240_000 }
     const answeredS = (Date.now() - t) / 1000
     await rest
     const code = await exited
+    agent.destroy()
     const statuses = settled.map((s) => s.status === 'fulfilled' ? s.value.status : `rejected: ${String(s.reason)}`)
     assert.deepEqual(statuses, Array(50).fill(200))
     for (const s of settled) assert.deepEqual((s as PromiseFulfilledResult<{ body: any }>).value.body.rows, [[200000]])
