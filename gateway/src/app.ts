@@ -24,6 +24,7 @@ import docs from './plugins/external/swagger.js'
 import auth from './plugins/app/auth.js'
 import bus from './plugins/app/bus.js'
 import errors from './plugins/app/errors.js'
+import drain from './plugins/app/drain.js'
 import healthRoutes from './routes/health.js'
 import jobRoutes from './routes/jobs.js'
 import sourceRoutes from './routes/sources.js'
@@ -104,7 +105,8 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
     // Node checks requestTimeout and headersTimeout every connectionsCheckingInterval
     // (30 s by default), so a slow body would be cut up to 30 s late; 1 s holds the limit.
     http: { headersTimeout: 10_000, connectionsCheckingInterval: 1000 },
-    return503OnClosing: true,
+    // plugins/app/drain.ts answers requests during a close, as a problem.
+    return503OnClosing: false,
     clientErrorHandler,
     frameworkErrors,
     // The services' settings too (core contracts/validate): unknown fields are refused, not dropped.
@@ -118,7 +120,9 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   for (const schema of [ProblemSchema, JobRecordSchema, SourceSchema, QuestionSchema, EvaluationSchema, DatasetSchema, SqlResultSchema, TrainingJobSchema, DatabaseSchemaSchema, ComparisonSchema, ModelServerSchema]) app.addSchema(schema)
 
   // Third-party plugins (plugins/external), then the app's own (plugins/app), then the routes.
-  // Order matters for onRequest hooks: CORS answers preflights before the bearer check.
+  // Order matters for onRequest hooks: a closing gateway refuses new work before anything
+  // else runs, and CORS answers preflights before the bearer check.
+  await app.register(drain)
   await app.register(docs)
   await app.register(helmet, helmetConfig)
   await app.register(cors, corsConfig(opts.corsOrigins ?? []))

@@ -34,14 +34,23 @@ const app = await buildGateway({
 const address = await app.listen({ port: config.PORT, host: config.HOST })
 log.info({ address }, 'gateway listening')
 
+// Requests in flight get this long to be answered (compose's stop_grace_period, 30 s, covers
+// it); past it the process exits 1, which means a request was cut.
+const DRAIN_LIMIT_MS = 10_000
 let closing = false
 const shutdown = async (signal: string) => {
   if (closing) return
   closing = true
   log.info({ signal }, 'shutting down')
-  setTimeout(() => process.exit(1), 10_000).unref()
+  setTimeout(() => {
+    log.error({ drain_limit_ms: DRAIN_LIMIT_MS }, 'requests still open at the drain limit; exiting')
+    process.exit(1)
+  }, DRAIN_LIMIT_MS).unref()
+  // app.close() answers what is in flight, refuses the rest with 503 and ends event streams
+  // (plugins/app/drain.ts); the NATS drain then delivers what the answers published.
   await app.close()
   await nc.drain().catch(() => {})
+  log.info({ signal }, 'closed')
   process.exit(0)
 }
 process.on('SIGINT', () => { void shutdown('SIGINT') })

@@ -4,12 +4,13 @@
  * two replicas of each CPU service sharing DATA_DIR, two gateways. Mid-job, one NATS node,
  * one replica of each service and one gateway are killed with SIGKILL; every job must
  * finish, every item exactly once, with outputs identical to an undisturbed run.
- * Figures (recovery seconds, items lost and doubled) are printed as `chaos-figures` lines
- * and recorded in docs/reliability.md.
+ * A training job (the scripted trainer, test/fake-trainer) and a served-model evaluation
+ * whose student answers 503 and then hangs get the same schedule. Figures (recovery
+ * seconds, items lost and doubled) are printed as `chaos-figures` lines and recorded in
+ * docs/reliability.md.
  */
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -20,7 +21,9 @@ import { EVENTS_STREAM, WORK_STREAM, JOBS_BUCKET } from '@t2s/core/contracts/sub
 import { TERMINAL_STATUSES } from '@t2s/core/contracts/common'
 import { freePort } from '@t2s/core/util/net'
 import { buildDemo } from '../../scripts/build-demo.js'
+import { goldAnswer, messageText } from '../fake-openai/scripts.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server.js'
+import { FAKE_PYTHON, writeFakeScript } from '../fake-trainer/index.js'
 import { startNatsCluster, type TestNatsCluster } from '../helpers/nats-cluster.js'
 import { startTs, waitFor, type Proc } from '../helpers/processes.js'
 
@@ -37,16 +40,19 @@ interface Replica { name: string, proc: Proc }
 
 const figure = (name: string, values: Record<string, unknown>) => console.log(`chaos-figures ${JSON.stringify({ name, ...values })}`)
 
-describe('chaos on a 3-node NATS cluster with two replicas of each service and two gateways', { timeout: 540_000 }, () => {
+describe('chaos on a 3-node NATS cluster with two replicas of each service and two gateways', { timeout: 720_000 }, () => {
   let cluster: TestNatsCluster
   let fake: FakeOpenAI
   let dataDir: string
   const replicas: Replica[] = []
   const gateways: Array<{ base: string, proc: Proc }> = []
-  let questions: Array<{ db_id: string, SQL: string }>
+  let questions: Array<{ db_id: string, SQL: string, question: string }>
   let predictions: Record<string, string>
-  // Verdicts of the undisturbed predictions evaluation, the reference of later faults.
+  // Verdicts of the undisturbed predictions and served evaluations, and the undisturbed SFT
+  // dataset: the references of later faults.
   let calmVerdicts: string[] = []
+  let calmServedVerdicts: string[] = []
+  let sftDatasetId = ''
 
   const env = () => ({
     NATS_URL: cluster.url,
@@ -59,7 +65,10 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     TEACHER_BASE_URL: fake.url,
     TEACHER_MODEL: 'teacher',
     STUDENT_BASE_URL: fake.url,
-    STUDENT_MODEL: 'student'
+    STUDENT_MODEL: 'student',
+    T2S_TRAINER_PYTHON: FAKE_PYTHON,
+    T2S_FAKE_TRAINER_SCRIPT: join(dataDir, 'fake-trainer.json'),
+    T2S_TRAINER_ACK_WAIT_S: '3'
   })
   const startService = async (name: string) => {
     const proc = await startTs(join(ROOT, 'services', name, 'src', 'main.ts'), { ...env(), LOG_LEVEL: 'info' }, /"msg":"ready"/, 180_000)
@@ -67,12 +76,31 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
   }
   const startGateway = async () => {
     const port = await freePort()
-    const proc = await startTs(join(ROOT, 'gateway', 'src', 'server.ts'), { ...env(), LOG_LEVEL: 'info', PORT: String(port), T2S_API_KEYS: KEY, T2S_SERVICES: 'dataset,evaluator,reasoning' }, /gateway listening/, 180_000)
+    const proc = await startTs(join(ROOT, 'gateway', 'src', 'server.ts'), { ...env(), LOG_LEVEL: 'info', PORT: String(port), T2S_API_KEYS: KEY, T2S_SERVICES: 'dataset,evaluator,reasoning,trainer' }, /gateway listening/, 180_000)
     gateways.push({ base: `http://127.0.0.1:${port}`, proc })
   }
   const call = async (gw: number, method: string, path: string, body?: object) => {
     const res = await fetch(`${gateways[gw].base}${path}`, { method, headers: HEADERS, body: body ? JSON.stringify(body) : undefined })
     return { status: res.status, body: await res.json() as any }
+  }
+  const accepted = async (gw: number, path: string, body: object) => {
+    const r = await call(gw, 'POST', path, body)
+    assert.equal(r.status, 202, JSON.stringify(r.body))
+    return r.body as { id: string, job_id: string }
+  }
+  const items = async (id: string) => (await call(0, 'GET', `/v1/evaluations/${id}/items?limit=5000`)).body as { items: Array<{ index: number, status: string, error: string | null }>, total: number }
+  // Exactly once in the services' own ledgers: every planned item committed, none twice.
+  const ledger = (service: string, jobId: string) => {
+    const db = new Database(join(dataDir, service, 'state.db'), { readonly: true })
+    try {
+      const rows = db.prepare('SELECT count(*) AS n, count(DISTINCT item_key) AS keys, coalesce(sum(deliveries > 1), 0) AS redelivered FROM job_items WHERE job_id = ?').get(jobId) as { n: number, keys: number, redelivered: number }
+      const planned = db.prepare('SELECT total FROM job_plans WHERE job_id = ?').pluck().get(jobId) as number
+      assert.equal(rows.n, planned, `${service}: every planned item committed`)
+      assert.equal(rows.keys, rows.n, `${service}: none twice`)
+      return rows.redelivered
+    } finally {
+      db.close()
+    }
   }
   const jobOf = async (gw: number, id: string) => (await call(gw, 'GET', `/v1/jobs/${id}`)).body
   const finished = async (gw: number, id: string, timeoutMs = 240_000) => await waitFor(async () => {
@@ -86,12 +114,14 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     fake = await startFakeOpenAI({ models: ['teacher', 'student'], latencyMs: 20 })
     dataDir = mkdtempSync(join(tmpdir(), 't2s-chaos-'))
     buildDemo(join(dataDir, 'demo'))
+    // 70 steps an epoch on the SFT dataset (560 train lines, global batch 8), 300 ms each.
+    writeFakeScript(join(dataDir, 'fake-trainer.json'), { default: { step_ms: 300 } })
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo', 'dev.json'), 'utf8')) as Array<Record<string, any>>
     questions = Array.from({ length: COPIES }, (_, k) => demo.map((q) => ({ ...q, db_id: String(q.db_id), question_id: null, question: `${q.question} (${k})`, SQL: `${q.SQL} -- copy ${k}` }))).flat()
     writeFileSync(join(dataDir, 'demo', 'many.json'), JSON.stringify(questions))
     predictions = Object.fromEntries(questions.map((q, i) => [String(i), `${[q.SQL, 'SELECT 1', SLOW][i % 3]}${SEP}${q.db_id}`]))
     // Two of each, started one after the other (2 cores: a burst would time start-ups out).
-    for (const name of ['dataset', 'evaluator', 'reasoning', 'dataset', 'evaluator', 'reasoning']) await startService(name)
+    for (const name of ['dataset', 'evaluator', 'reasoning', 'dataset', 'evaluator', 'reasoning', 'trainer', 'trainer']) await startService(name)
     await startGateway()
     await startGateway()
     const src = await call(0, 'POST', '/v1/sources', { name: 'many', questions: 'demo/many.json', databases: 'demo/dev_databases' })
@@ -121,19 +151,12 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
   })
 
   test('SFT with gold screen, CoT, a predictions and a served-model evaluation survive kill -9 of a NATS node, a replica of each service and a gateway', async () => {
-    const submitAll = async (gw: number) => {
-      const accepted = async (path: string, body: object) => {
-        const r = await call(gw, 'POST', path, body)
-        assert.equal(r.status, 202, JSON.stringify(r.body))
-        return r.body as { id: string, job_id: string }
-      }
-      return {
-        ds: await accepted('/v1/datasets', { source: 'many', kind: 'sft' }),
-        ev: await accepted('/v1/evaluations', { source: 'many', predictions, concurrency: 4 }),
-        cot: await accepted('/v1/datasets', { source: 'many', kind: 'cot', concurrency: 8 }),
-        served: await accepted('/v1/evaluations', { source: 'many', model: 'student', concurrency: 8 })
-      }
-    }
+    const submitAll = async (gw: number) => ({
+      ds: await accepted(gw, '/v1/datasets', { source: 'many', kind: 'sft' }),
+      ev: await accepted(gw, '/v1/evaluations', { source: 'many', predictions, concurrency: 4 }),
+      cot: await accepted(gw, '/v1/datasets', { source: 'many', kind: 'cot', concurrency: 8 }),
+      served: await accepted(gw, '/v1/evaluations', { source: 'many', model: 'student', concurrency: 8 })
+    })
     type Jobs = Awaited<ReturnType<typeof submitAll>>
     const allFinished = async (jobs: Jobs) => Object.fromEntries(await Promise.all(Object.entries(jobs).map(async ([k, v]) => [k, await finished(0, v.job_id)]))) as Record<keyof Jobs, any>
 
@@ -168,11 +191,12 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     assert.deepEqual(dsHit.counts, { questions: questions.length, kept: questions.length, dropped: 0, train: 560, test: 240 })
     assert.deepEqual(sftJob.result, { ...sftCalm.result, dataset_id: hit.ds.id })
 
+    sftDatasetId = calm.ds.id
     // Evaluation: each question scored exactly once, the same verdicts and scores.
-    const items = async (id: string) => (await call(0, 'GET', `/v1/evaluations/${id}/items?limit=5000`)).body as { items: Array<{ index: number, status: string }>, total: number }
     for (const kind of ['ev', 'served'] as const) {
       const [itHit, itCalm] = [await items(hit[kind].id), await items(calm[kind].id)]
       if (kind === 'ev') calmVerdicts = itCalm.items.map((it) => it.status)
+      else calmServedVerdicts = itCalm.items.map((it) => it.status)
       assert.equal(itHit.total, questions.length, kind)
       assert.deepEqual(itHit.items.map((it) => it.index), questions.map((_q, i) => i), `${kind}: every question once`)
       assert.deepEqual(itHit.items.map((it) => it.status), itCalm.items.map((it) => it.status), kind)
@@ -188,19 +212,6 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     assert.equal(cotHit.counts.dropped, 0, JSON.stringify(cotHit.counts))
     assert.equal(cotHit.counts.train + cotHit.counts.test, questions.length)
 
-    // Exactly once in the services' own ledgers: every planned item committed, none twice.
-    const ledger = (service: string, jobId: string) => {
-      const db = new Database(join(dataDir, service, 'state.db'), { readonly: true })
-      try {
-        const rows = db.prepare('SELECT count(*) AS n, count(DISTINCT item_key) AS keys, coalesce(sum(deliveries > 1), 0) AS redelivered FROM job_items WHERE job_id = ?').get(jobId) as { n: number, keys: number, redelivered: number }
-        const planned = db.prepare('SELECT total FROM job_plans WHERE job_id = ?').pluck().get(jobId) as number
-        assert.equal(rows.n, planned, `${service}: every planned item committed`)
-        assert.equal(rows.keys, rows.n, `${service}: none twice`)
-        return rows.redelivered
-      } finally {
-        db.close()
-      }
-    }
     const redelivered = { eval: ledger('evaluator', hit.ev.job_id), served: ledger('evaluator', hit.served.job_id), cot: ledger('reasoning', hit.cot.job_id) }
     figure('four jobs, kill -9', {
       questions: questions.length,
@@ -209,6 +220,101 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
       after_kill_s: (tDone - tKill) / 1000,
       undisturbed_s: calmS,
       items_redelivered: redelivered,
+      lost: 0,
+      duplicated: 0
+    })
+  })
+  test('a training job and a served-model evaluation whose student answers 503 and then hangs survive kill -9 of a NATS node, the trainer replica running the job and a gateway', async () => {
+    assert.ok(sftDatasetId !== '' && calmServedVerdicts.length === questions.length, 'runs after the four-jobs test')
+    const training = { dataset: sftDatasetId, base_model: 'chaos-model', hyperparameters: { num_epochs: 1, save_steps: 10 } }
+    // A gateway to kill (the four-jobs test killed the second one).
+    await startGateway()
+    const gw = gateways.length - 1
+    // A slower student (same answers): on a fast machine the evaluation must still be under
+    // way when the training run reaches its first checkpoint.
+    fake.setAnswer((req) => req.model === 'student' ? { delayMs: 50 } : goldAnswer(req))
+    const t0 = Date.now()
+    const tj = await accepted(gw, '/v1/training-jobs', { ...training, adapter_name: 'chaos-hit' })
+    const served = await accepted(gw, '/v1/evaluations', { source: 'many', model: 'student', concurrency: 8, request_timeout_s: 2 })
+    const trainingOf = async (id: string) => (await call(0, 'GET', `/v1/training-jobs/${id}`)).body
+    // Mid-job: the run has saved a checkpoint, the evaluation has scored some questions.
+    await waitFor(async () => (await trainingOf(tj.id)).progress.step >= 12 && (await jobOf(0, served.job_id)).progress.done >= 40, 180_000, 100)
+    const atFault = { training_step: (await trainingOf(tj.id)).progress.step, served_done: (await jobOf(0, served.job_id)).progress.done }
+
+    // The student fails: 503 for 4 s (inside the client's ~7.5 s of retries, so these are
+    // answered in the end), then every call hangs for 3 s (each runs into the 2 s request
+    // timeout, which is not retried, and is scored llm_error).
+    const hung = new Set<string>()
+    let failing503 = true
+    fake.setAnswer((req) => {
+      if (req.model !== 'student') return goldAnswer(req)
+      if (failing503) return { status: 503 }
+      hung.add(messageText(req.messages.at(-1)!).split('-- Question: ').at(-1)!)
+      return { hang: true }
+    })
+    const trainerPid = JSON.parse(readFileSync(join(dataDir, 'trainer', 'runs', tj.id, 'trainer.pid'), 'utf8')).pid as number
+    const servicePid = Number(readFileSync(`/proc/${trainerPid}/stat`, 'utf8').split(') ')[1].split(' ')[1])
+    const runner = replicas.find((r) => r.name === 'trainer' && r.proc.child.pid === servicePid)
+    assert.ok(runner, `the trainer ${trainerPid} runs under a trainer replica (parent ${servicePid})`)
+    const tKill = Date.now()
+    await Promise.all([cluster.nodes[1].kill(), runner.proc.kill('SIGKILL'), gateways[gw].proc.kill('SIGKILL')])
+    await new Promise((resolve) => setTimeout(resolve, 4000 - (Date.now() - tKill)))
+    failing503 = false
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    fake.setAnswer(goldAnswer)
+    await cluster.nodes[1].restart()
+    const [tjDone, servedDone] = [await finished(0, tj.job_id), await finished(0, served.job_id)]
+    const tDone = Date.now()
+    assert.equal(tjDone.status, 'succeeded', tjDone.error)
+    assert.equal(servedDone.status, 'succeeded', servedDone.error)
+
+    // Training: one run, resumed once from its checkpoint; the same loss at each step, once,
+    // and the same artifacts as an undisturbed run of the same job.
+    const t1 = Date.now()
+    const calmTj = await accepted(0, '/v1/training-jobs', { ...training, adapter_name: 'chaos-calm' })
+    assert.equal((await finished(0, calmTj.job_id)).status, 'succeeded')
+    const calmS = (Date.now() - t1) / 1000
+    const [hitRun, calmRun] = [await trainingOf(tj.id), await trainingOf(calmTj.id)]
+    assert.equal(hitRun.run.attempts, 2, JSON.stringify(hitRun.run))
+    assert.equal(calmRun.run.attempts, 1)
+    assert.ok(hitRun.run.resumed_from_step >= 10 && hitRun.run.resumed_from_step % 10 === 0, String(hitRun.run.resumed_from_step))
+    const steps = (run: any) => run.loss.map((p: { step: number, loss: number }) => [p.step, p.loss])
+    assert.deepEqual(steps(hitRun).map(([step]: number[]) => step), Array.from({ length: 70 }, (_v, i) => i + 1), 'each step once')
+    assert.deepEqual(steps(hitRun), steps(calmRun))
+    assert.deepEqual(hitRun.progress, calmRun.progress)
+    const weights = (run: any) => Object.fromEntries(['adapter_config.json', 'adapter_model.safetensors', 'manifest.json'].map((f) => [f, run.artifacts.files[f]]))
+    assert.ok(weights(calmRun)['adapter_model.safetensors'].sha256)
+    assert.deepEqual(weights(hitRun), weights(calmRun))
+    assert.equal(fake.adapters.get('chaos-hit'), join(dataDir, 'artifacts/adapters/chaos-hit'))
+    // Finished exactly once: one terminal status in the job's event stream.
+    const events = await (await fetch(`${gateways[0].base}/v1/jobs/${tj.job_id}/events`, { headers: HEADERS, signal: AbortSignal.timeout(60_000) })).text()
+    assert.equal(events.match(/"status":"succeeded"/g)?.length, 1, events.slice(-2000))
+
+    // Served evaluation: every question once. The 503s were ridden out; a question the
+    // student hung on is llm_error with the timeout as its reason; every other verdict is the
+    // undisturbed run's.
+    const rows = (await items(served.id)).items
+    assert.deepEqual(rows.map((it) => it.index), questions.map((_q, i) => i), 'every question once')
+    const changed = rows.filter((it) => it.status !== calmServedVerdicts[it.index])
+    assert.ok(hung.size > 0 && changed.length > 0, `the hang reached the evaluation (${hung.size} hung, ${changed.length} changed)`)
+    for (const it of changed) {
+      assert.equal(it.status, 'llm_error', `question ${it.index}`)
+      assert.match(it.error ?? '', /timeout/i, `question ${it.index}`)
+      assert.ok(hung.has(questions[it.index].question), `question ${it.index} was hung on`)
+    }
+    assert.ok((fake.stats().byStatus['503'] ?? 0) > 0)
+    figure('training and failing student, kill -9', {
+      steps: 70,
+      questions: questions.length,
+      at_fault: atFault,
+      resumed_from_step: hitRun.run.resumed_from_step,
+      student_503s: fake.stats().byStatus['503'],
+      student_hung: hung.size,
+      llm_error: changed.length,
+      after_kill_s: (tDone - tKill) / 1000,
+      disturbed_s: (tDone - t0) / 1000,
+      undisturbed_training_s: calmS,
+      items_redelivered: ledger('evaluator', served.job_id),
       lost: 0,
       duplicated: 0
     })

@@ -20,6 +20,9 @@ const HEARTBEAT_MS = 15_000
 /** Route module shape: see routes/sql.ts. */
 const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const bus = app.bus
+  // Open event streams, each with its way to end for a closing gateway (plugins/app/drain.ts).
+  const open = new Set<() => void>()
+  app.addHook('preClose', async () => { for (const end of [...open]) end() })
   // POST /cancel takes no body, but clients that send content-type: application/json on
   // every request (the README's curl header array) send it with none: that is no body, not
   // a 400. Only in this plugin; elsewhere an empty JSON body stays an error.
@@ -70,7 +73,14 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value)
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
     raw.write(': events of job ' + id + '\n\n')
-    const finish = () => { clearInterval(timer); void messages.close(); if (!raw.writableEnded) raw.end() }
+    // A gateway that is closing ends the stream (else its close would wait for it); the
+    // client reconnects with Last-Event-ID, to another gateway or this one restarted.
+    const endForShutdown = () => {
+      if (!raw.writableEnded) raw.write(': the gateway is shutting down; reconnect with Last-Event-ID\nretry: 1000\n\n')
+      finish()
+    }
+    const finish = () => { clearInterval(timer); open.delete(endForShutdown); void messages.close(); if (!raw.writableEnded) raw.end() }
+    open.add(endForShutdown)
     // Heartbeats keep proxies from closing an idle stream; the record check ends a stream
     // whose final status event was never published (its worker crashed at that moment).
     const timer = setInterval(() => {
