@@ -24,7 +24,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 202: ok('Accepted: the evaluation and the job scoring it', AcceptedSchema), ...problems(400, 409, 413, 503) }
     }
   }, async (request, reply) => {
-    const body = request.isMultipart() ? uploadedBody(request.body as Record<string, unknown>, (app.bus.nc?.info?.max_payload ?? 1024 * 1024) - 64 * 1024) : request.body
+    const body = request.isMultipart() ? uploadedBody(request.body as Record<string, unknown>, app.bus.maxPayload - 64 * 1024) : request.body
     return reply.code(202).send(await app.bus.call<Accepted>('evaluator', EVALUATION_VERBS.create, body, 30_000))
   })
 

@@ -1,10 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
 import { Type } from 'typebox'
 import { IdParamsSchema, JobStatusSchema, TERMINAL_STATUSES } from '@t2s/core/contracts/common'
-import { eventSubject, EVENTS_STREAM } from '@t2s/core/contracts/subjects'
-import type { JobEvent } from '@t2s/core/jobs/store'
 import { ok, problems } from '../lib/schemas.js'
 
 const JobRef = { $ref: 'Job#' }
@@ -57,12 +54,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const id = request.params.id
     await bus.jobs.require(id)
     const lastId = Number(request.headers['last-event-id'] ?? 0)
-    const js = jetstream(bus.nc!)
-    const consumer = await js.consumers.get(EVENTS_STREAM, {
-      filter_subjects: eventSubject(id),
-      ...(lastId > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastId + 1 } : { deliver_policy: DeliverPolicy.All })
-    })
-    const messages = await consumer.consume()
+    const feed = await bus.events(id, lastId)
     // The stream is written to the socket directly; the headers fastify and its plugins set
     // on the reply so far (CORS, security headers, rate-limit counters) go out with it.
     reply.hijack()
@@ -70,13 +62,13 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value)
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
     raw.write(': events of job ' + id + '\n\n')
-    const finish = () => { clearInterval(timer); void messages.close(); if (!raw.writableEnded) raw.end() }
+    const finish = () => { clearInterval(timer); void feed.close(); if (!raw.writableEnded) raw.end() }
     // Heartbeats keep proxies from closing an idle stream; the record check ends a stream
     // whose final status event was never published (its worker crashed at that moment).
     const timer = setInterval(() => {
       raw.write(': ping\n\n')
       void bus.jobs.get(id).then((job) => {
-        if (job && TERMINAL_STATUSES.includes(job.status) && messages.getPending() === 0) {
+        if (job && TERMINAL_STATUSES.includes(job.status) && feed.pending() === 0) {
           raw.write(`event: status\ndata: ${JSON.stringify({ type: 'status', job_id: id, status: job.status, progress: job.progress, time: job.updated_at })}\n\n`)
           finish()
         }
@@ -84,9 +76,8 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }, HEARTBEAT_MS)
     raw.on('close', finish)
     try {
-      for await (const m of messages) {
-        const e = m.json<JobEvent>()
-        raw.write(`id: ${m.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
+      for await (const { seq, event: e } of feed) {
+        raw.write(`id: ${seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
         if (e.type === 'status' && e.status && TERMINAL_STATUSES.includes(e.status)) break
       }
     } finally {
