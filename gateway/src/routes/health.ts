@@ -2,6 +2,8 @@ import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { freeBytesSync, minFreeBytes } from '@t2s/core/lifecycle/usage'
+import examples from '../examples.json' with { type: 'json' }
+import { ok } from '../lib/schemas.js'
 
 const Health = Type.Object({ status: Type.String() })
 const Ready = Type.Object({
@@ -28,9 +30,9 @@ const MIN_FREE_BYTES = 1024 * 1024
 const healthRoutes: FastifyPluginAsyncTypebox<{ services: string[], dataDir: string }> = async (app, { services: expected, dataDir }) => {
   const bus = app.bus
   const lowMark = minFreeBytes()
-  app.get('/healthz', { config: { rateLimit: PROBE_LIMIT }, schema: { tags: ['health'], summary: 'Liveness', security: [], response: { 200: Health } } }, async () => ({ status: 'ok' }))
+  app.get('/healthz', { config: { rateLimit: PROBE_LIMIT }, schema: { tags: ['health'], summary: 'Liveness', security: [], response: { 200: ok('Alive', Health, examples.health) } } }, async () => ({ status: 'ok' }))
 
-  app.get('/readyz', { config: { rateLimit: PROBE_LIMIT }, schema: { tags: ['health'], summary: 'Readiness: NATS, JetStream and each service answer, and DATA_DIR has room', security: [], response: { 200: Ready, 503: Ready } } }, async (_request, reply) => {
+  app.get('/readyz', { config: { rateLimit: PROBE_LIMIT }, schema: { tags: ['health'], summary: 'Readiness: NATS, JetStream and each service answer, and DATA_DIR has room', security: [], response: { 200: ok('Ready', Ready, examples.ready), 503: ok('Not ready: reasons says why', Ready, examples.notReady) } } }, async (_request, reply) => {
     const { nats, jetstream, services } = await bus.probe(expected)
     const reasons: string[] = []
     if (!nats) reasons.push('NATS does not answer')

@@ -2,7 +2,8 @@ import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { IdParamsSchema, JobStatusSchema, TERMINAL_STATUSES } from '@t2s/core/contracts/common'
-import { ok, problems } from '../lib/schemas.js'
+import { ok, okAs, problems } from '../lib/schemas.js'
+import examples from '../examples.json' with { type: 'json' }
 
 const JobRef = { $ref: 'Job#' }
 const JobList = Type.Object({ items: Type.Array(Type.Unsafe(JobRef)), total: Type.Integer() })
@@ -28,18 +29,18 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     else json(request, text, done)
   })
   app.get('/v1/jobs', {
-    schema: { tags: ['jobs'], summary: 'List jobs, newest first', querystring: ListQuery, response: { 200: ok('Jobs', JobList), ...problems(400) } }
+    schema: { tags: ['jobs'], summary: 'List jobs, newest first', querystring: ListQuery, response: { 200: ok('Jobs', JobList, examples.jobList), ...problems(400) } }
   }, async (request) => {
     const items = await bus.jobs.list(request.query)
     return { items, total: items.length }
   })
 
   app.get('/v1/jobs/:id', {
-    schema: { tags: ['jobs'], summary: 'A job: status, progress, result or error', params: IdParamsSchema, response: { 200: ok('The job', Type.Unsafe(JobRef)), ...problems(404) } }
+    schema: { tags: ['jobs'], summary: 'A job: status, progress, result or error', params: IdParamsSchema, response: { 200: ok('The job', Type.Unsafe(JobRef), examples.job), ...problems(404) } }
   }, async (request) => await bus.jobs.require(request.params.id))
 
   app.post('/v1/jobs/:id/cancel', {
-    schema: { tags: ['jobs'], summary: 'Cancel a job; workers stop starting new work within 2 s', params: IdParamsSchema, response: { 200: ok('The job after the request', Type.Unsafe(JobRef)), ...problems(404) } }
+    schema: { tags: ['jobs'], summary: 'Cancel a job; workers stop starting new work within 2 s', params: IdParamsSchema, response: { 200: ok('The job after the request', Type.Unsafe(JobRef), examples.cancelledJob), ...problems(404) } }
   }, async (request) => await bus.jobs.cancel(request.params.id))
 
   app.get('/v1/jobs/:id/events', {
@@ -48,7 +49,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Progress as server-sent events (status, progress, log, metric); resumable with Last-Event-ID; ends after the final status',
       params: IdParamsSchema,
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]+$' })) }),
-      response: { 200: { description: 'An event stream; each event id is its stream sequence', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...problems(404) }
+      response: { 200: okAs('text/event-stream', 'An event stream; each event id is its stream sequence', examples.jobEvents), ...problems(404) }
     }
   }, async (request, reply) => {
     const id = request.params.id
