@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { Chart, type ChartConfiguration } from './chart.js'
 import { post } from './api.js'
-import { errorText } from './hooks.js'
+import { errorText, type Async } from './hooks.js'
 import { tokenizeSql } from './sql.js'
 
 export function ErrorBox ({ error }: { error: string | null }) {
@@ -12,6 +12,18 @@ export function ErrorBox ({ error }: { error: string | null }) {
 
 export function Loading ({ what }: { what: string }) {
   return <p class='muted' aria-busy='true'>Loading {what}…</p>
+}
+
+/** A list page's heading, an optional intro, then the list's error or its loading line. */
+export function ListHeader ({ title, what, list, children }: { title: string, what: string, list: Async<unknown>, children?: ComponentChildren }) {
+  return (
+    <>
+      <h1>{title}</h1>
+      {children}
+      <ErrorBox error={list.error} />
+      {!list.data && !list.error && <Loading what={what} />}
+    </>
+  )
 }
 
 export function StatusBadge ({ status }: { status: string }) {

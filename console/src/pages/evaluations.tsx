@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { get, postForm } from '../api.js'
-import { ErrorBox, KeyValues, Json, Loading, Pager, ResultPreview, SqlView, StatusBadge, fmtTime, slicePage } from '../components.js'
-import { errorText, useAsync, useInterval } from '../hooks.js'
+import { ErrorBox, Json, KeyValues, ListHeader, Loading, Pager, ResultPreview, SqlView, StatusBadge, fmtTime, slicePage } from '../components.js'
+import { errorText, useAsync, useInterval, useLiveList } from '../hooks.js'
 import { allQuestions } from '../questions.js'
 import { href, navigate, type Route } from '../router.js'
 import { compareRuns } from '@t2s/core/stats/compare'
@@ -9,17 +9,14 @@ import { pct } from '../stats.js'
 import { DIFFICULTIES, ITEM_STATUSES, TERMINAL, type Evaluation, type EvaluationItem, type Question, type Source } from '../types.js'
 
 export function EvaluationsPage ({ route }: { route: Route }) {
-  const list = useAsync((signal) => get<{ items: Evaluation[] }>('/v1/evaluations?limit=100', signal), [])
+  const list = useLiveList<Evaluation>('/v1/evaluations?limit=100', 3000)
   const id = route.path[1]
   const [picked, setPicked] = useState<string[]>([])
-  useInterval(list.reload, list.data?.items.some((e) => !TERMINAL.includes(e.status)) ? 3000 : null)
   const toggle = (evId: string) => setPicked((p) => p.includes(evId) ? p.filter((x) => x !== evId) : [...p, evId])
   if (id) return <EvaluationDetail key={id} id={id} route={route} />
   return (
     <section>
-      <h1>Evaluations</h1>
-      <ErrorBox error={list.error} />
-      {!list.data && !list.error && <Loading what='evaluations' />}
+      <ListHeader title='Evaluations' what='evaluations' list={list} />
       {list.data && (
         <>
           <table class='grid' aria-label='evaluations'>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks'
 import { get, post } from '../api.js'
-import { ErrorBox, KeyValues, Loading, Pager, SqlView, fmtTime, slicePage } from '../components.js'
+import { ErrorBox, KeyValues, ListHeader, Loading, Pager, SqlView, fmtTime, slicePage } from '../components.js'
 import { errorText, useAsync } from '../hooks.js'
 import { allQuestions } from '../questions.js'
 import { href, navigate, type Route } from '../router.js'
@@ -12,9 +12,7 @@ export function SourcesPage ({ route }: { route: Route }) {
   const source = list.data?.items.find((s) => s.id === id || s.name === id)
   return (
     <section>
-      <h1>Sources</h1>
-      <ErrorBox error={list.error} />
-      {!list.data && !list.error && <Loading what='sources' />}
+      <ListHeader title='Sources' what='sources' list={list} />
       {list.data && (
         <table class='grid' aria-label='sources'>
           <thead><tr><th>name</th><th>id</th><th>questions</th><th>databases</th><th>simple / moderate / challenging / none</th><th>registered</th></tr></thead>
