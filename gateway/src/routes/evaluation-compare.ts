@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { CompareQuerySchema, COMPARE_VERBS, FlipPageSchema, FlipsQuerySchema, type Flip, type FlipsQuery } from '@t2s/core/contracts/compare'
+import { CompareQuerySchema, COMPARE_VERBS, FlipPageSchema, FlipsQuerySchema, type Flip } from '@t2s/core/contracts/compare'
 import type { ItemChunk } from '@t2s/core/contracts/evaluations'
 import { ok, problems } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
@@ -30,7 +30,7 @@ const evaluationCompareRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ok('A page of flipped questions', FlipPageSchema, examples.flipPage), ...problems(400, 404) }
     }
   }, async (request) => {
-    const q = request.query as FlipsQuery
+    const q = request.query
     // The service answers in pieces that fit one NATS message; a page may take several.
     const items: Flip[] = []
     let offset: number | null = q.offset

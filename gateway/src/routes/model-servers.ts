@@ -37,7 +37,7 @@ const modelServerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: UpdateModelServerBodySchema,
       response: { 200: ok('The server as changed', ModelServerRef, examples.modelServer), ...problems(400, 404, 409, 422) }
     }
-  }, async (request) => await bus.call('evaluator', MODEL_SERVER_VERBS.update, { name: (request.params as { name: string }).name, patch: request.body }, 30_000))
+  }, async (request) => await bus.call('evaluator', MODEL_SERVER_VERBS.update, { name: request.params.name, patch: request.body }, 30_000))
 
   app.delete('/v1/model-servers/:name', {
     schema: {

@@ -15,7 +15,7 @@ const schemaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: SchemaQuerySchema,
       response: { 200: ok('The schema text of the prompt', Type.Unsafe({ $ref: 'DatabaseSchema#' }), examples.databaseSchema), ...problems(400, 404) }
     }
-  }, async (request) => await bus.call('dataset', 'get_schema', { ...(request.params as object), ...(request.query as object) }, 30_000))
+  }, async (request) => await bus.call('dataset', 'get_schema', { ...request.params, ...request.query }, 30_000))
 }
 
 export default fp(schemaRoutes, { name: 'routes/schema', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })
