@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
 import { ErrorCodes, ServiceError, type ErrorCodeName } from '@t2s/core/errors'
-import { buildOnFakeBus, problemOf, send } from './fake-bus.js'
+import { buildOnFakeBus, send } from './fake-bus.js'
+import { problemOf } from './helper.js'
 
 const LIST = `dataset.${SOURCE_VERBS.list}`
 

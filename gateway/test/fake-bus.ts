@@ -5,7 +5,7 @@ import type { ServiceName } from '@t2s/core/contracts/subjects'
 import type { JobEvent } from '@t2s/core/jobs/store'
 import type { Bus, EventFeed, JobsView, Probe } from '../src/plugins/app/bus.js'
 import type { GatewayOptions } from '../src/app.js'
-import { auth, build } from './helper.js'
+import { auth, build, problemOf } from './helper.js'
 
 /** One request the routes made: `dataset.get_source`, `jobs.require`, `jobs.events`, `probe`. */
 export interface BusRequest { key: string, payload: unknown, timeout?: number }
@@ -96,15 +96,6 @@ export async function buildOnFakeBus (t: TestContext, opts: Partial<GatewayOptio
   const app = await build(t, { ...opts, bus })
   t.after(() => assert.deepEqual(bus.unscripted, [], 'requests without a scripted answer'))
   return { app, bus }
-}
-
-/** Asserts an RFC 9457 problem answer with this status and returns its body. */
-export function problemOf (res: { statusCode: number, headers: Record<string, unknown>, json: () => any }, status: number): { type: string, title: string, status: number, detail: string, instance?: string } {
-  assert.equal(res.statusCode, status, String((res as { body?: string }).body))
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/)
-  const body = res.json()
-  assert.equal(body.status, status)
-  return body
 }
 
 /** Sends a request with the API key (`headers` add to it or replace it). */

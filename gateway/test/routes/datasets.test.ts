@@ -6,7 +6,8 @@ import { test } from 'node:test'
 import { DATASET_VERBS } from '@t2s/core/contracts/datasets'
 import { conflict, ServiceError } from '@t2s/core/errors'
 import examples from '../../src/examples.json' with { type: 'json' }
-import { assertNeedsKey, buildOnFakeBus, problemOf, send } from '../fake-bus.js'
+import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
+import { problemOf } from '../helper.js'
 
 const create = `dataset.${DATASET_VERBS.create}`
 

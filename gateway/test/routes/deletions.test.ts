@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { conflict } from '@t2s/core/errors'
-import { assertNeedsKey, buildOnFakeBus, problemOf, send } from '../fake-bus.js'
+import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
+import { problemOf } from '../helper.js'
 
 // Each DELETE route and the service verb that deletes (datasets: the service the id prefix names).
 const DELETES = [

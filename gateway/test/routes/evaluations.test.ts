@@ -4,7 +4,8 @@ import { COMPARE_VERBS } from '@t2s/core/contracts/compare'
 import { EVALUATION_VERBS } from '@t2s/core/contracts/evaluations'
 import { conflict, notFound } from '@t2s/core/errors'
 import examples from '../../src/examples.json' with { type: 'json' }
-import { assertNeedsKey, buildOnFakeBus, problemOf, send } from '../fake-bus.js'
+import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
+import { problemOf } from '../helper.js'
 
 const create = `evaluator.${EVALUATION_VERBS.create}`
 const predictions = examples.predictions

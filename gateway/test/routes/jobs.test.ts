@@ -3,7 +3,8 @@ import { test } from 'node:test'
 import { conflict, notFound } from '@t2s/core/errors'
 import type { JobEvent } from '@t2s/core/jobs/store'
 import examples from '../../src/examples.json' with { type: 'json' }
-import { assertNeedsKey, buildOnFakeBus, problemOf, send } from '../fake-bus.js'
+import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
+import { problemOf } from '../helper.js'
 
 const job = examples.job
 const event = (seq: number, type: JobEvent['type'], status: JobEvent['status']): { seq: number, event: JobEvent } =>
@@ -26,6 +27,16 @@ test('GET /v1/jobs/{id} and POST /v1/jobs/{id}/cancel answer the record; an unkn
   const cancelled = await send(app, 'POST', `/v1/jobs/${examples.cancelledJob.id}/cancel`)
   assert.deepEqual(cancelled.json(), examples.cancelledJob)
   assert.deepEqual(bus.sent('jobs.cancel'), [examples.cancelledJob.id])
+})
+
+test('cancel accepts the README header array: content-type JSON with no body; elsewhere an empty JSON body is still a 400', async (t) => {
+  const { app, bus } = await buildOnFakeBus(t)
+  bus.answer('jobs.cancel', examples.cancelledJob)
+  const res = await send(app, 'POST', `/v1/jobs/${examples.cancelledJob.id}/cancel`, undefined, { 'content-type': 'application/json' })
+  assert.equal(res.statusCode, 200, res.body)
+  assert.equal(res.json().status, 'cancelled')
+  const empty = problemOf(await send(app, 'POST', '/v1/sources', undefined, { 'content-type': 'application/json' }), 400)
+  assert.equal(empty.detail, "Body cannot be empty when content-type is set to 'application/json'")
 })
 
 test('DELETE /v1/jobs/{id} is a 204 with no body; a job still running is a 409 naming why', async (t) => {

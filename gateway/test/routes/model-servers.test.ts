@@ -4,7 +4,8 @@ import { MODEL_SERVER_VERBS } from '@t2s/core/contracts/model-servers'
 import { EVALUATION_VERBS } from '@t2s/core/contracts/evaluations'
 import { conflict, ServiceError } from '@t2s/core/errors'
 import examples from '../../src/examples.json' with { type: 'json' }
-import { assertNeedsKey, buildOnFakeBus, problemOf, send } from '../fake-bus.js'
+import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
+import { problemOf } from '../helper.js'
 
 const key = (verb: string) => `evaluator.${verb}`
 const server = examples.modelServer

@@ -4,7 +4,8 @@ import { MAX_REWARD_ITEMS, REWARD_VERBS } from '@t2s/core/contracts/rewards'
 import { USAGE_VERBS } from '@t2s/core/contracts/usage'
 import { conflict, ServiceError } from '@t2s/core/errors'
 import examples from '../../src/examples.json' with { type: 'json' }
-import { assertNeedsKey, buildOnFakeBus, problemOf, send } from '../fake-bus.js'
+import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
+import { problemOf } from '../helper.js'
 
 const batch = { source: 'demo', items: [{ question_id: 0, sql: 'SELECT 1' }] }
 

@@ -4,7 +4,8 @@ import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
 import { DOWNLOAD_VERBS } from '@t2s/core/contracts/downloads'
 import { conflict, notFound } from '@t2s/core/errors'
 import examples from '../../src/examples.json' with { type: 'json' }
-import { assertNeedsKey, buildOnFakeBus, problemOf, send } from '../fake-bus.js'
+import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
+import { problemOf } from '../helper.js'
 
 const body = { name: 'demo', questions: 'demo/dev.json', databases: 'demo/dev_databases' }
 

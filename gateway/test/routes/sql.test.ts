@@ -4,7 +4,8 @@ import { EVALUATION_VERBS } from '@t2s/core/contracts/evaluations'
 import { SQL_VERBS } from '@t2s/core/contracts/sql'
 import { ServiceError } from '@t2s/core/errors'
 import examples from '../../src/examples.json' with { type: 'json' }
-import { assertNeedsKey, buildOnFakeBus, problemOf, send } from '../fake-bus.js'
+import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
+import { problemOf } from '../helper.js'
 
 const query = { source: 'demo', db_id: 'library', sql: 'SELECT count(*) FROM loans' }
 const question = { source: 'demo', db_id: 'library', question: 'How many books in the catalogue are mysteries?', model: 'demo-sft' }

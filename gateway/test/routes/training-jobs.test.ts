@@ -3,7 +3,8 @@ import { test } from 'node:test'
 import { TRAINING_VERBS } from '@t2s/core/contracts/training'
 import { notFound, unavailable } from '@t2s/core/errors'
 import examples from '../../src/examples.json' with { type: 'json' }
-import { assertNeedsKey, buildOnFakeBus, problemOf, send } from '../fake-bus.js'
+import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
+import { problemOf } from '../helper.js'
 
 const body = { dataset: examples.trainingJob.dataset, method: 'lora', adapter_name: 'demo-sft' }
 
