@@ -26,6 +26,20 @@ export function ListHeader ({ title, what, list, children }: { title: string, wh
   )
 }
 
+/** A labelled filter: "all" (the empty value), any `extra` choices, then one option per value. */
+export function FilterSelect ({ label, name, value, values, extra = [], onChange }: { label: string, name: string, value: string, values: readonly string[], extra?: Array<[string, string]>, onChange: (value: string) => void }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)} aria-label={`${name} filter`}>
+        <option value=''>all</option>
+        {extra.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+        {values.map((v) => <option key={v} value={v}>{v}</option>)}
+      </select>
+    </label>
+  )
+}
+
 export function StatusBadge ({ status }: { status: string }) {
   return <span class={`badge st-${status}`}>{status}</span>
 }

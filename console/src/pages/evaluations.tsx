@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { get, postForm } from '../api.js'
-import { ErrorBox, Json, KeyValues, ListHeader, Loading, Pager, ResultPreview, SqlView, StatusBadge, fmtTime, slicePage } from '../components.js'
+import { ErrorBox, FilterSelect, Json, KeyValues, ListHeader, Loading, Pager, ResultPreview, SqlView, StatusBadge, fmtTime, slicePage } from '../components.js'
 import { errorText, useAsync, useInterval, useLiveList } from '../hooks.js'
 import { allQuestions } from '../questions.js'
 import { href, navigate, type Route } from '../router.js'
@@ -177,24 +177,9 @@ function QuestionBrowser ({ ev, rows, dbIds, route }: { ev: Evaluation, rows: Ro
     <>
       <h2>Questions</h2>
       <div class='row filters'>
-        <label>
-          status
-          <select value={status} onChange={(e) => setFilter('status', e.currentTarget.value)} aria-label='status filter'>
-            <option value=''>all</option><option value='wrong'>not correct (any)</option>{ITEM_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
-        </label>
-        <label>
-          difficulty
-          <select value={difficulty} onChange={(e) => setFilter('difficulty', e.currentTarget.value)} aria-label='difficulty filter'>
-            <option value=''>all</option>{[...DIFFICULTIES, 'none'].map((d) => <option key={d} value={d}>{d}</option>)}
-          </select>
-        </label>
-        <label>
-          database
-          <select value={db} onChange={(e) => setFilter('db', e.currentTarget.value)} aria-label='database filter'>
-            <option value=''>all</option>{dbIds.map((d) => <option key={d} value={d}>{d}</option>)}
-          </select>
-        </label>
+        <FilterSelect label='status' name='status' value={status} values={ITEM_STATUSES} extra={[['wrong', 'not correct (any)']]} onChange={(v) => setFilter('status', v)} />
+        <FilterSelect label='difficulty' name='difficulty' value={difficulty} values={[...DIFFICULTIES, 'none']} onChange={(v) => setFilter('difficulty', v)} />
+        <FilterSelect label='database' name='database' value={db} values={dbIds} onChange={(v) => setFilter('db', v)} />
         <span class='muted' data-testid='match-count'>{filtered.length} of {rows.length} questions</span>
       </div>
       {selected && <QuestionView row={selected} sourceId={ev.source.id} closeHref={link({ q: null })} />}
