@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { Chart, type ChartConfiguration } from './chart.js'
 import { post } from './api.js'
-import { errorText } from './hooks.js'
+import { errorText, type Async } from './hooks.js'
 import { tokenizeSql } from './sql.js'
 
 export function ErrorBox ({ error }: { error: string | null }) {
@@ -12,6 +12,32 @@ export function ErrorBox ({ error }: { error: string | null }) {
 
 export function Loading ({ what }: { what: string }) {
   return <p class='muted' aria-busy='true'>Loading {what}…</p>
+}
+
+/** A list page's heading, an optional intro, then the list's error or its loading line. */
+export function ListHeader ({ title, what, list, children }: { title: string, what: string, list: Async<unknown>, children?: ComponentChildren }) {
+  return (
+    <>
+      <h1>{title}</h1>
+      {children}
+      <ErrorBox error={list.error} />
+      {!list.data && !list.error && <Loading what={what} />}
+    </>
+  )
+}
+
+/** A labelled filter: "all" (the empty value), any `extra` choices, then one option per value. */
+export function FilterSelect ({ label, name, value, values, extra = [], onChange }: { label: string, name: string, value: string, values: readonly string[], extra?: Array<[string, string]>, onChange: (value: string) => void }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)} aria-label={`${name} filter`}>
+        <option value=''>all</option>
+        {extra.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+        {values.map((v) => <option key={v} value={v}>{v}</option>)}
+      </select>
+    </label>
+  )
 }
 
 export function StatusBadge ({ status }: { status: string }) {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
-import { ApiError } from './api.js'
+import { ApiError, get } from './api.js'
+import { TERMINAL } from './types.js'
 
 export interface Async<T> { data: T | null, error: string | null, loading: boolean, reload: () => void }
 
@@ -31,4 +32,11 @@ export function useInterval (fn: () => void, ms: number | null): void {
     const t = setInterval(() => { if (document.visibilityState === 'visible') saved.current() }, ms)
     return () => clearInterval(t)
   }, [ms])
+}
+
+/** A list page's items from the API, reloaded every `ms` while any of them has not ended. */
+export function useLiveList<T extends { status: string }> (url: string, ms: number): Async<{ items: T[] }> {
+  const list = useAsync((signal) => get<{ items: T[] }>(url, signal), [url])
+  useInterval(list.reload, list.data?.items.some((item) => !TERMINAL.includes(item.status)) ? ms : null)
+  return list
 }

@@ -22,7 +22,7 @@ import helmet, { autoConfig as helmetConfig } from './plugins/external/helmet.js
 import rateLimit, { autoConfig as rateLimitConfig } from './plugins/external/rate-limit.js'
 import docs from './plugins/external/swagger.js'
 import auth from './plugins/app/auth.js'
-import bus from './plugins/app/bus.js'
+import bus, { type Bus } from './plugins/app/bus.js'
 import errors from './plugins/app/errors.js'
 import drain from './plugins/app/drain.js'
 import healthRoutes from './routes/health.js'
@@ -47,6 +47,8 @@ import { registerMultipart } from './plugins/multipart.js'
 export interface GatewayOptions {
   nc?: NatsConnection
   jobs?: JobStore
+  /** Another Bus in place of the NATS one built from nc and jobs (the route tests' scripted bus). */
+  bus?: Bus
   apiKeys: string[]
   rateLimitMax?: number
   /** failed authentications per address per minute */
@@ -127,7 +129,7 @@ export async function buildGateway (opts: GatewayOptions): Promise<FastifyInstan
   await app.register(helmet, helmetConfig)
   await app.register(cors, corsConfig(opts.corsOrigins ?? []))
   await app.register(rateLimit, rateLimitConfig(opts.rateLimitMax ?? 6000))
-  await app.register(bus, { nc: opts.nc, jobs: opts.jobs })
+  await app.register(bus, { nc: opts.nc, jobs: opts.jobs, bus: opts.bus })
   await app.register(auth, { keys: opts.apiKeys, failuresMax: opts.authFailuresMax ?? 30 })
   await app.register(errors)
   await registerMultipart(app)

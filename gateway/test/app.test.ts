@@ -2,16 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { renderOpenApi } from '../scripts/export-openapi.js'
-import { auth, build, KEY } from './helper.js'
-
-const isProblem = (res: { headers: Record<string, unknown>, json: () => any }, status: number) => {
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/)
-  const body = res.json()
-  assert.equal(body.status, status)
-  assert.equal(typeof body.detail, 'string')
-  assert.equal(typeof body.title, 'string')
-  return body
-}
+import { auth, build, KEY, problemOf } from './helper.js'
 
 test('every /v1 route refuses a missing, wrong, empty or non-bearer key with 401 problem+json', async (t) => {
   // Some hundred failures from one address: above the failed-authentication limit, tested on its own below.
@@ -23,7 +14,7 @@ test('every /v1 route refuses a missing, wrong, empty or non-bearer key with 401
       for (const authorization of [undefined, 'Bearer nope', 'Bearer ', `Basic ${KEY}`, KEY]) {
         const res = await app.inject({ method: method.toUpperCase() as 'GET', url: path.replaceAll('{id}', 'x'), headers: authorization === undefined ? {} : { authorization }, payload: method === 'post' ? {} : undefined })
         assert.equal(res.statusCode, 401, `${method} ${path} with ${authorization}`)
-        isProblem(res, 401)
+        problemOf(res, 401)
         assert.equal(res.headers['www-authenticate'], 'Bearer')
       }
     }
@@ -53,7 +44,7 @@ test('an unknown route is a 404 problem, with or without a key', async (t) => {
   const app = await build(t)
   for (const headers of [{}, auth]) {
     const res = await app.inject({ url: '/v1/nope', headers })
-    isProblem(res, 404)
+    problemOf(res, 404)
   }
 })
 
@@ -62,29 +53,29 @@ test('a 3 MiB JSON body is refused with 413', async (t) => {
   const big = JSON.stringify({ name: 'x', questions: 'a'.repeat(3 * 1024 * 1024), databases: 'b' })
   const res = await app.inject({ method: 'POST', url: '/v1/sources', headers: { ...auth, 'content-type': 'application/json' }, payload: big })
   assert.equal(res.statusCode, 413)
-  isProblem(res, 413)
+  problemOf(res, 413)
 })
 
 test('schema violations are 400 problems naming the field; unknown fields are refused', async (t) => {
   const app = await build(t)
   let res = await app.inject({ method: 'POST', url: '/v1/sources', headers: auth, payload: { name: 'ok', questions: 'q.json' } })
-  assert.match(isProblem(res, 400).detail, /databases/)
+  assert.match(problemOf(res, 400).detail, /databases/)
   res = await app.inject({ method: 'POST', url: '/v1/sources', headers: auth, payload: { name: '../x', questions: 'q.json', databases: 'd' } })
-  assert.match(isProblem(res, 400).detail, /body\.name/)
+  assert.match(problemOf(res, 400).detail, /body\.name/)
   res = await app.inject({ method: 'POST', url: '/v1/sources', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name": ' })
-  isProblem(res, 400)
+  problemOf(res, 400)
   res = await app.inject({ method: 'POST', url: '/v1/sources', headers: auth, payload: { name: 'ok', questions: 'q.json', databases: 'd', databses: 'typo' } })
-  assert.equal(isProblem(res, 400).detail, "body must not have property 'databses'")
+  assert.equal(problemOf(res, 400).detail, "body must not have property 'databses'")
   res = await app.inject({ method: 'POST', url: '/v1/datasets', headers: auth, payload: { source: 's', kind: 'sft', test_sise: 0.2 } })
-  assert.equal(isProblem(res, 400).detail, "body must not have property 'test_sise'")
+  assert.equal(problemOf(res, 400).detail, "body must not have property 'test_sise'")
   res = await app.inject({ method: 'POST', url: '/v1/datasets', headers: auth, payload: { source: 's', kind: 'sft', test_size: 1 } })
-  assert.match(isProblem(res, 400).detail, /^body\.test_size must be < 1/)
+  assert.match(problemOf(res, 400).detail, /^body\.test_size must be < 1/)
 })
 
 test('without the message bus, routes answer 503 problems that leak nothing', async (t) => {
   const app = await build(t)
   const res = await app.inject({ url: '/v1/sources', headers: auth })
-  const body = isProblem(res, 503)
+  const body = problemOf(res, 503)
   assert.doesNotMatch(JSON.stringify(body), /at |\/work|node_modules|stack/)
 })
 

@@ -8,22 +8,31 @@ import { AUTH, startStack, type Stack } from '../../test/helpers/stack.js'
 import { build } from './helper.js'
 
 interface Operation { method: string, path: string, example: unknown, schema: object }
+interface Media { schema: object, example?: unknown }
+interface OpenApiOperation { requestBody?: { content: Record<string, Media> }, responses: Record<string, { content?: Record<string, Media> }> }
+interface OpenApiDocument { paths: Record<string, Record<string, OpenApiOperation>>, components: object }
+
+const operations = (doc: OpenApiDocument) => Object.entries(doc.paths).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, op })))
 
 /** Every JSON request body of the OpenAPI document with its example (undefined when it has none). */
 async function bodyExamples (t: Parameters<typeof build>[0]): Promise<Operation[]> {
   const app = await build(t)
-  const paths = app.swagger().paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: object, example?: unknown }> } }>>
-  const out: Operation[] = []
-  for (const [path, methods] of Object.entries(paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      const media = op.requestBody?.content['application/json']
-      if (media) out.push({ method: method.toUpperCase(), path, example: media.example, schema: media.schema })
-    }
-  }
-  return out
+  return operations(app.swagger() as unknown as OpenApiDocument).flatMap(({ method, path, op }) => {
+    const media = op.requestBody?.content['application/json']
+    return media ? [{ method, path, example: media.example, schema: media.schema }] : []
+  })
+}
+
+/** Validates with the services' validator (core AJV_OPTIONS), the document's components in reach of its $refs. */
+function assertValid (doc: OpenApiDocument, schema: object, example: unknown, what: string): void {
+  const check = compileSchema(Type.Unsafe({ components: doc.components, allOf: [schema] }))
+  assert.doesNotThrow(() => check(structuredClone(example)), what)
 }
 
 test('every request body in the OpenAPI document has an example, and each is valid against its schema', async (t) => {
+  const app = await build(t)
+  const doc = app.swagger() as unknown as OpenApiDocument
   const ops = await bodyExamples(t)
   assert.deepEqual(ops.map((o) => `${o.method} ${o.path}`).sort(), [
     'PATCH /v1/model-servers/{name}', 'POST /v1/datasets', 'POST /v1/evaluations', 'POST /v1/model-servers', 'POST /v1/rewards',
@@ -31,9 +40,37 @@ test('every request body in the OpenAPI document has an example, and each is val
   ])
   for (const op of ops) {
     assert.notEqual(op.example, undefined, `${op.method} ${op.path} has no example`)
-    // The services' validator (core AJV_OPTIONS): the example is what a client would send.
-    assert.doesNotThrow(() => compileSchema(Type.Unsafe(op.schema))(structuredClone(op.example)), `${op.method} ${op.path}`)
+    assertValid(doc, op.schema, op.example, `${op.method} ${op.path}`)
   }
+})
+
+test('every success answer with a body has an example: JSON ones valid against their schema, streams and files in their format', async (t) => {
+  const app = await build(t)
+  const doc = app.swagger() as unknown as OpenApiDocument
+  const withoutBody: string[] = []
+  let checked = 0
+  for (const { name, op } of operations(doc)) {
+    const answers = Object.entries(op.responses).filter(([status, r]) => /^2/.test(status) && r.content)
+    if (answers.length === 0) withoutBody.push(name)
+    for (const [status, response] of answers) {
+      for (const [type, media] of Object.entries(response.content!)) {
+        const what = `${name} ${status} ${type}`
+        assert.notEqual(media.example, undefined, `${what} has no example (gateway/src/examples.json)`)
+        checked++
+        if (type === 'application/json') assertValid(doc, media.schema, media.example, what)
+        else if (type === 'application/x-ndjson') for (const line of String(media.example).trimEnd().split('\n')) JSON.parse(line)
+        else if (type === 'text/event-stream') assert.match(String(media.example), /^(: [^\n]*\n\n)?(id: \d+\nevent: \w+\ndata: \{.*\}\n\n)+$/, what)
+        else if (type === 'image/svg+xml') assert.match(String(media.example), /^<svg [^]*<\/svg>\n$/, what)
+        else assert.fail(`${what}: no check for this media type`)
+      }
+    }
+  }
+  assert.equal(checked, 36)
+  // DELETE answers 204 without a body; every other operation shows what it answers.
+  assert.deepEqual(withoutBody.sort(), [
+    'DELETE /v1/datasets/{id}', 'DELETE /v1/evaluations/{id}', 'DELETE /v1/jobs/{id}', 'DELETE /v1/model-servers/{name}',
+    'DELETE /v1/sources/{id}', 'DELETE /v1/training-jobs/{id}'
+  ])
 })
 
 describe('the POST examples, sent as they are to the demo stack', { timeout: 240_000 }, () => {

@@ -60,21 +60,3 @@ test('the event stream carries the headers fastify set (CORS, security headers)'
   assert.equal(res.headers['x-content-type-options'], 'nosniff')
   assert.match(res.body, /event: status\ndata: \{"type":"status","job_id":"[^"]+","status":"cancelled"/)
 })
-
-test('cancel accepts the README header array: content-type JSON with no body', async (t) => {
-  const nats = await startNatsServer()
-  t.after(async () => await nats.stop())
-  const nc = await connectNats(nats.url, 'test', createLogger('test', 'silent'))
-  t.after(async () => await nc.close())
-  const { kv } = await ensureJetStream(nc)
-  const jobs = new JobStore(nc, kv)
-  const app = await build(t, { nc, jobs })
-  const job = await jobs.submit({ kind: 'test.noop', service: 'nobody', params: {}, resource: null, unit: 'items' })
-  const res = await app.inject({ method: 'POST', url: `/v1/jobs/${job.id}/cancel`, headers: { ...auth, 'content-type': 'application/json' } })
-  assert.equal(res.statusCode, 200, res.body)
-  assert.equal(res.json().status, 'cancelled')
-  // Elsewhere an empty JSON body is still a 400 problem.
-  const empty = await app.inject({ method: 'POST', url: '/v1/sources', headers: { ...auth, 'content-type': 'application/json' } })
-  assert.equal(empty.statusCode, 400)
-  assert.equal(empty.json().detail, "Body cannot be empty when content-type is set to 'application/json'")
-})

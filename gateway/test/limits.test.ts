@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { test } from 'node:test'
-import { auth, build, KEY } from './helper.js'
-
-const isProblem = (res: { headers: Record<string, unknown>, json: () => any }, status: number) => {
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/)
-  const body = res.json()
-  assert.equal(body.status, status)
-  return body
-}
+import { auth, build, KEY, problemOf } from './helper.js'
 
 test('failed authentications are limited per address; the limited address is refused even with a right key', async (t) => {
   const app = await build(t, { authFailuresMax: 3 })
   const from = (remoteAddress: string, authorization: string) => app.inject({ url: '/v1/jobs/x', remoteAddress, headers: { authorization } })
   for (let i = 0; i < 3; i++) assert.equal((await from('10.0.0.1', `Bearer guess-${i}`)).statusCode, 401)
   const limited = await from('10.0.0.1', 'Bearer guess-3')
-  assert.equal(isProblem(limited, 429).detail, `too many failed authentications from this address; retry in ${limited.headers['retry-after']} s`)
+  assert.equal(problemOf(limited, 429).detail, `too many failed authentications from this address; retry in ${limited.headers['retry-after']} s`)
   assert.ok(Number(limited.headers['retry-after']) > 0)
   assert.equal((await from('10.0.0.1', `Bearer ${KEY}`)).statusCode, 429)
   // Another address, and routes without a key, are not affected.
@@ -35,16 +28,16 @@ test('health probes have their own bucket: a flood of anonymous requests does no
 test('a path parameter over its length is a 414 problem; a bad percent-encoding a 400 problem', async (t) => {
   const app = await build(t)
   const long = await app.inject({ url: '/v1/jobs/' + 'a'.repeat(5000), headers: auth })
-  assert.match(isProblem(long, 414).detail, /^a path segment of \/v1\/jobs\/a{191}… is longer than 128 characters$/)
+  assert.match(problemOf(long, 414).detail, /^a path segment of \/v1\/jobs\/a{191}… is longer than 128 characters$/)
   assert.equal(long.json().title, 'URI Too Long')
   const bad = await app.inject({ url: '/v1/jobs/%E0%A4%A', headers: auth })
-  assert.equal(isProblem(bad, 400).detail, 'the URL is not valid (bad percent-encoding)')
+  assert.equal(problemOf(bad, 400).detail, 'the URL is not valid (bad percent-encoding)')
 })
 
 test('an unsupported content type is a 415 problem titled Unsupported Media Type', async (t) => {
   const app = await build(t)
   const res = await app.inject({ method: 'POST', url: '/v1/sources', headers: { ...auth, 'content-type': 'application/xml' }, payload: '<a/>' })
-  const body = isProblem(res, 415)
+  const body = problemOf(res, 415)
   assert.equal(body.title, 'Unsupported Media Type')
   assert.equal(body.type, 'urn:t2s:problem:unsupported-media-type')
 })

@@ -44,7 +44,16 @@ export async function startStack (services: string[], env: Record<string, string
     procs.set(name, p)
     return p
   }
-  for (const s of services) await startService(s)
+  try {
+    for (const s of services) await startService(s)
+  } catch (err) {
+    // A service that does not come up must not leave nats-server and the others running:
+    // their handles would keep the test process alive long after its failure.
+    for (const p of procs.values()) await p.kill('SIGKILL')
+    await nats.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+    throw err
+  }
   const nc = await connectNats(nats.url, 'test', createLogger('test', 'silent'))
   const { kv } = await ensureJetStream(nc)
   const jobs = new JobStore(nc, kv)

@@ -1,26 +1,15 @@
 // Cancel of an SFT build during its gold screen: the sandbox processes running its gold
 // queries are killed and replaced, no more gold runs, and no verdict is kept for it.
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import Database from 'better-sqlite3'
+import { addOneDbSource } from '../helpers/sources.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 import { waitFor } from '../helpers/processes.js'
-import { isRunning, sandboxPids } from '../../services/core/test/sql/helpers.js'
+import { cpuTicks, isRunning, sandboxPids, sha256 } from '../../services/core/test/sql/helpers.js'
 
 const RUNAWAY = 'WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c'
-const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
-
-function cpuTicks (pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    return Number(fields[11]) + Number(fields[12])
-  } catch {
-    return -1
-  }
-}
 
 describe('SFT build: cancel during the gold screen', { skip: process.platform !== 'linux' && 'needs /proc', timeout: 240_000 }, () => {
   let stack: Stack
@@ -38,20 +27,12 @@ describe('SFT build: cancel during the gold screen', { skip: process.platform !=
 
   before(async () => {
     stack = await startStack(['dataset'])
-    const dir = join(stack.dataDir, 'screen')
-    mkdirSync(join(dir, 'db', 's'), { recursive: true })
-    dbPath = join(dir, 'db', 's', 's.sqlite')
-    const db = new Database(dbPath)
-    db.exec('CREATE TABLE t (i INTEGER); INSERT INTO t VALUES (1)')
-    db.close()
-    dbSha = sha(dbPath)
     // Golds that would each run for the screen's whole 30 s limit.
     const questions = Array.from({ length: 12 }, (_v, i) => ({ question_id: i, db_id: 's', question: `q ${i}`, evidence: '', SQL: `${RUNAWAY} -- ${i}` }))
-    writeFileSync(join(dir, 'questions.json'), JSON.stringify(questions))
-    await stack.registerSource('screen', 'screen/questions.json', 'screen/db')
+    ;({ dbPath, sha256: dbSha } = await addOneDbSource(stack, 'screen', 's', (db) => db.exec('CREATE TABLE t (i INTEGER); INSERT INTO t VALUES (1)'), questions))
   })
   after(async () => {
-    if (stack !== undefined) assert.equal(sha(dbPath), dbSha, 'the database file changed')
+    if (stack !== undefined) assert.equal(sha256(dbPath), dbSha, 'the database file changed')
     await stack?.stop()
   })
 
@@ -81,6 +62,6 @@ describe('SFT build: cancel during the gold screen', { skip: process.platform !=
     assert.equal(verdicts(), 0)
     assert.equal((await stack.waitJob(jobId)).status, 'cancelled')
     const r = await stack.gateway.inject({ method: 'POST', url: '/v1/sql/execute', headers: AUTH, payload: { source: 'screen', db_id: 's', sql: 'SELECT count(*) FROM t' } })
-    assert.deepEqual(r.json().rows, [[1]])
+    assert.deepEqual(r.json().rows, [[1]], r.body)
   })
 })

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import Database from 'better-sqlite3'
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server.js'
 import { FAKE_PYTHON, writeFakeScript } from '../fake-trainer/index.js'
 import { waitFor } from '../helpers/processes.js'
+import { addOneDbSource } from '../helpers/sources.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 
 const N = 20
@@ -41,14 +41,11 @@ describe('deleting sources, datasets, evaluations, training jobs and jobs', { ti
       T2S_FAKE_TRAINER_SCRIPT: scriptFile,
       T2S_TRAINER_STOP_GRACE_S: '5'
     })
-    const dir = join(stack.dataDir, 'pets')
-    mkdirSync(join(dir, 'db', 'pets'), { recursive: true })
-    const db = new Database(join(dir, 'db', 'pets', 'pets.sqlite'))
-    db.exec('CREATE TABLE pet (id INTEGER PRIMARY KEY, name TEXT)')
-    for (let i = 0; i < 40; i++) db.prepare('INSERT INTO pet (name) VALUES (?)').run(`pet${i}`)
-    db.close()
-    writeFileSync(join(dir, 'questions.json'), JSON.stringify(Array.from({ length: N }, (_, i) => ({ question_id: i, db_id: 'pets', question: `question ${i}`, evidence: '', SQL: `SELECT name FROM pet WHERE id = ${i + 1}`, difficulty: 'simple' }))))
-    await stack.registerSource('pets', 'pets/questions.json', 'pets/db')
+    const questions = Array.from({ length: N }, (_, i) => ({ question_id: i, db_id: 'pets', question: `question ${i}`, evidence: '', SQL: `SELECT name FROM pet WHERE id = ${i + 1}`, difficulty: 'simple' }))
+    await addOneDbSource(stack, 'pets', 'pets', (db) => {
+      db.exec('CREATE TABLE pet (id INTEGER PRIMARY KEY, name TEXT)')
+      for (let i = 0; i < 40; i++) db.prepare('INSERT INTO pet (name) VALUES (?)').run(`pet${i}`)
+    }, questions)
   })
   after(async () => {
     await stack?.stop()

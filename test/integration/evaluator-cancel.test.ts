@@ -2,14 +2,12 @@
 // runaway predictions hold the evaluator's sandbox processes; a cancel kills them, and a
 // small evaluation submitted behind a large one does not wait for it.
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
-import Database from 'better-sqlite3'
+import { addOneDbSource } from '../helpers/sources.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 import { waitFor } from '../helpers/processes.js'
-import { isRunning, sandboxPids } from '../../services/core/test/sql/helpers.js'
+import { cpuTicks, isRunning, sandboxPids, sha256 } from '../../services/core/test/sql/helpers.js'
 
 const RUNAWAY = 'WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c'
 const GOLD = 'SELECT count(*) FROM singer'
@@ -17,7 +15,6 @@ const FAST = 4
 const SEP = '\t----- bird -----\t'
 /** The official predictions file's shape: {"0": "SQL\t----- bird -----\tdb_id", ...}. */
 const official = (sqls: string[]) => Object.fromEntries(sqls.map((sql, i) => [String(i), `${sql}${SEP}r`]))
-const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 
 describe('evaluations: cancel stops the work; a small job is not queued behind a large one', { skip: process.platform !== 'linux' && 'needs /proc', timeout: 300_000 }, () => {
   let stack: Stack
@@ -35,19 +32,11 @@ describe('evaluations: cancel stops the work; a small job is not queued behind a
 
   before(async () => {
     stack = await startStack(['dataset', 'evaluator'], { EVAL_SANDBOX_PROCESSES: '2' })
-    const dir = join(stack.dataDir, 'runaway')
-    mkdirSync(join(dir, 'db', 'r'), { recursive: true })
-    dbPath = join(dir, 'db', 'r', 'r.sqlite')
-    const db = new Database(dbPath)
-    db.exec("CREATE TABLE singer (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO singer (name) VALUES ('Joe'), ('Ann'), ('Tim')")
-    db.close()
-    dbSha = sha(dbPath)
     const questions = Array.from({ length: 24 }, (_v, i) => ({ question_id: i, db_id: 'r', question: `q ${i}`, evidence: '', SQL: GOLD, difficulty: 'simple' }))
-    writeFileSync(join(dir, 'questions.json'), JSON.stringify(questions))
-    await stack.registerSource('runaway', 'runaway/questions.json', 'runaway/db')
+    ;({ dbPath, sha256: dbSha } = await addOneDbSource(stack, 'runaway', 'r', (db) => db.exec("CREATE TABLE singer (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO singer (name) VALUES ('Joe'), ('Ann'), ('Tim')"), questions))
   })
   after(async () => {
-    if (stack !== undefined) assert.equal(sha(dbPath), dbSha, 'the database file changed')
+    if (stack !== undefined) assert.equal(sha256(dbPath), dbSha, 'the database file changed')
     await stack?.stop()
   })
 
@@ -101,16 +90,6 @@ describe('evaluations: cancel stops the work; a small job is not queued behind a
     assert.equal(scored.length, FAST)
   })
 })
-
-/** CPU time (user + system, in clock ticks) a process has used; -1 once it is gone. */
-function cpuTicks (pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    return Number(fields[11]) + Number(fields[12])
-  } catch {
-    return -1
-  }
-}
 
 /** Whether a process is burning CPU now (state R in /proc). */
 function busyPid (pid: number): boolean {

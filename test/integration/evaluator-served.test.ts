@@ -2,14 +2,12 @@
 // and lose no question, a hung request becomes an error after its timeout, client errors
 // are not retried, majority voting, cancellation, /v1/sql/generate and /v1/models.
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import Database from 'better-sqlite3'
 import { SYSTEM_PROMPTS } from '@t2s/core/prompts/index'
 import { messageText } from '../fake-openai/scripts.js'
 import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeReply } from '../fake-openai/server.js'
 import { waitFor } from '../helpers/processes.js'
+import { addOneDbSource } from '../helpers/sources.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 
 const N = 40
@@ -36,15 +34,12 @@ describe('served-model evaluation against the fake OpenAI server', { timeout: 24
   before(async () => {
     fake = await startFakeOpenAI({ models: ['student', 'teacher'] })
     stack = await startStack(['dataset', 'evaluator'], { STUDENT_BASE_URL: fake.url, TEACHER_BASE_URL: fake.url, TEACHER_MODEL: 'teacher', STUDENT_MODEL: 'student' })
-    const dir = join(stack.dataDir, 'pets')
-    mkdirSync(join(dir, 'db', 'pets'), { recursive: true })
-    const db = new Database(join(dir, 'db', 'pets', 'pets.sqlite'))
-    db.exec('CREATE TABLE pet (id INTEGER PRIMARY KEY, name TEXT, kind TEXT)')
-    const insert = db.prepare('INSERT INTO pet (name, kind) VALUES (?, ?)')
-    for (let i = 0; i < 200; i++) insert.run(`pet${i}`, ['dog', 'cat', 'fish'][i % 3])
-    db.close()
-    writeFileSync(join(dir, 'questions.json'), JSON.stringify(Array.from({ length: N }, (_, i) => ({ question_id: i, db_id: 'pets', question: `question ${i}`, evidence: i === 1 ? 'pets are animals' : '', SQL: goldOf(i), difficulty: ['simple', 'moderate', 'challenging'][i % 3] }))))
-    await stack.registerSource('pets', 'pets/questions.json', 'pets/db')
+    const questions = Array.from({ length: N }, (_, i) => ({ question_id: i, db_id: 'pets', question: `question ${i}`, evidence: i === 1 ? 'pets are animals' : '', SQL: goldOf(i), difficulty: ['simple', 'moderate', 'challenging'][i % 3] }))
+    await addOneDbSource(stack, 'pets', 'pets', (db) => {
+      db.exec('CREATE TABLE pet (id INTEGER PRIMARY KEY, name TEXT, kind TEXT)')
+      const insert = db.prepare('INSERT INTO pet (name, kind) VALUES (?, ?)')
+      for (let i = 0; i < 200; i++) insert.run(`pet${i}`, ['dog', 'cat', 'fish'][i % 3])
+    }, questions)
   })
   after(async () => {
     await stack?.stop()

@@ -2,12 +2,12 @@
 // the student. Two fake servers that answer differently give two different, correct reports;
 // the registered key reaches the server but never a response, a log line or a manifest.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import Database from 'better-sqlite3'
 import { messageText } from '../fake-openai/scripts.js'
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server.js'
+import { addOneDbSource } from '../helpers/sources.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 
 const N = 12
@@ -46,15 +46,12 @@ describe('model servers', { timeout: 180_000 }, () => {
       }
     })
     stack = await startStack(['dataset', 'evaluator', 'reasoning'], { STUDENT_BASE_URL: right.url, STUDENT_MODEL: 'student' })
-    const dir = join(stack.dataDir, 'pets')
-    mkdirSync(join(dir, 'db', 'pets'), { recursive: true })
-    const db = new Database(join(dir, 'db', 'pets', 'pets.sqlite'))
-    db.exec('CREATE TABLE pet (id INTEGER PRIMARY KEY, name TEXT, kind TEXT)')
-    const insert = db.prepare('INSERT INTO pet (name, kind) VALUES (?, ?)')
-    for (let i = 0; i < 60; i++) insert.run(`pet${i}`, ['dog', 'cat', 'fish'][i % 3])
-    db.close()
-    writeFileSync(join(dir, 'questions.json'), JSON.stringify(Array.from({ length: N }, (_, i) => ({ question_id: i, db_id: 'pets', question: `question ${i}`, evidence: '', SQL: goldOf(i), difficulty: ['simple', 'moderate', 'challenging'][i % 3] }))))
-    await stack.registerSource('pets', 'pets/questions.json', 'pets/db')
+    const questions = Array.from({ length: N }, (_, i) => ({ question_id: i, db_id: 'pets', question: `question ${i}`, evidence: '', SQL: goldOf(i), difficulty: ['simple', 'moderate', 'challenging'][i % 3] }))
+    await addOneDbSource(stack, 'pets', 'pets', (db) => {
+      db.exec('CREATE TABLE pet (id INTEGER PRIMARY KEY, name TEXT, kind TEXT)')
+      const insert = db.prepare('INSERT INTO pet (name, kind) VALUES (?, ?)')
+      for (let i = 0; i < 60; i++) insert.run(`pet${i}`, ['dog', 'cat', 'fish'][i % 3])
+    }, questions)
   })
   after(async () => {
     await stack?.stop()

@@ -1,17 +1,16 @@
 // Cancel of a CoT dataset job against the fake teacher: requests in flight are abandoned,
 // no teacher request and no item commit happens after the cancel.
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import Database from 'better-sqlite3'
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server.js'
+import { sha256 } from '../../services/core/test/sql/helpers.js'
+import { addOneDbSource } from '../helpers/sources.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 import { waitFor } from '../helpers/processes.js'
 
 const GOLD = 'SELECT count(*) FROM singer'
-const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 
 describe('CoT dataset: cancel stops the teacher requests and the commits', { timeout: 240_000 }, () => {
   let stack: Stack
@@ -30,18 +29,11 @@ describe('CoT dataset: cancel stops the teacher requests and the commits', { tim
   before(async () => {
     fake = await startFakeOpenAI({ models: ['teacher'], latencyMs: 400, answer: () => `Step by step.\n\`\`\`sql\n${GOLD}\n\`\`\`` })
     stack = await startStack(['dataset', 'reasoning'], { TEACHER_BASE_URL: fake.url, TEACHER_MODEL: 'teacher' })
-    const dir = join(stack.dataDir, 'cot')
-    mkdirSync(join(dir, 'db', 'c'), { recursive: true })
-    dbPath = join(dir, 'db', 'c', 'c.sqlite')
-    const db = new Database(dbPath)
-    db.exec("CREATE TABLE singer (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO singer (name) VALUES ('Joe'), ('Ann')")
-    db.close()
-    dbSha = sha(dbPath)
-    writeFileSync(join(dir, 'questions.json'), JSON.stringify(Array.from({ length: 200 }, (_v, i) => ({ question_id: i, db_id: 'c', question: `how many singers (${i})?`, evidence: '', SQL: GOLD }))))
-    await stack.registerSource('cot', 'cot/questions.json', 'cot/db')
+    const questions = Array.from({ length: 200 }, (_v, i) => ({ question_id: i, db_id: 'c', question: `how many singers (${i})?`, evidence: '', SQL: GOLD }))
+    ;({ dbPath, sha256: dbSha } = await addOneDbSource(stack, 'cot', 'c', (db) => db.exec("CREATE TABLE singer (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO singer (name) VALUES ('Joe'), ('Ann')"), questions))
   })
   after(async () => {
-    if (stack !== undefined) assert.equal(sha(dbPath), dbSha, 'the database file changed')
+    if (stack !== undefined) assert.equal(sha256(dbPath), dbSha, 'the database file changed')
     await stack?.stop()
     await fake?.close()
   })

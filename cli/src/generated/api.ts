@@ -17,12 +17,17 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Alive */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "ok"
+                         *     }
+                         */
                         "application/json": {
                             status: string;
                         };
@@ -55,12 +60,24 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Ready */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "ready",
+                         *       "nats": true,
+                         *       "services": {
+                         *         "dataset": true,
+                         *         "reasoning": true,
+                         *         "trainer": true,
+                         *         "evaluator": true
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             status: "ready" | "not ready";
                             nats: boolean;
@@ -74,12 +91,27 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description Not ready: reasons says why */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "not ready",
+                         *       "nats": true,
+                         *       "services": {
+                         *         "dataset": true,
+                         *         "reasoning": true,
+                         *         "trainer": false,
+                         *         "evaluator": true
+                         *       },
+                         *       "reasons": [
+                         *         "no trainer instance answers"
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             status: "ready" | "not ready";
                             nats: boolean;
@@ -130,6 +162,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "id": "job_mxbjslstbeee64af277b",
+                         *           "kind": "training.sft",
+                         *           "service": "trainer",
+                         *           "status": "succeeded",
+                         *           "progress": {
+                         *             "done": 12,
+                         *             "total": 12,
+                         *             "unit": "steps"
+                         *           },
+                         *           "resource": {
+                         *             "type": "training_job",
+                         *             "id": "tj_mxbjslsfde5218045f62"
+                         *           },
+                         *           "result": {
+                         *             "training_id": "tj_mxbjslsfde5218045f62",
+                         *             "adapter_name": "demo-sft",
+                         *             "kind": "adapter",
+                         *             "artifact": "artifacts/adapters/demo-sft",
+                         *             "loaded": true,
+                         *             "steps": 12,
+                         *             "train_loss": 0.207743
+                         *           },
+                         *           "error": null,
+                         *           "params": {
+                         *             "training_id": "tj_mxbjslsfde5218045f62",
+                         *             "dataset": "ds_mxbjsjyq4e5f720ab73d",
+                         *             "adapter_name": "demo-sft",
+                         *             "method": "lora"
+                         *           },
+                         *           "attempts": 1,
+                         *           "created_at": "2026-12-06T07:56:42.462Z",
+                         *           "updated_at": "2026-12-06T07:56:43.296Z",
+                         *           "started_at": "2026-12-06T07:56:42.514Z",
+                         *           "finished_at": "2026-12-06T07:56:43.296Z"
+                         *         }
+                         *       ],
+                         *       "total": 1
+                         *     }
+                         */
                         "application/json": {
                             items: components["schemas"]["Job"][];
                             total: number;
@@ -198,6 +273,48 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "job_mxbjsjyqfe8a2649ebe6",
+                         *       "kind": "dataset.sft",
+                         *       "service": "dataset",
+                         *       "status": "succeeded",
+                         *       "progress": {
+                         *         "done": 40,
+                         *         "total": 40,
+                         *         "unit": "questions"
+                         *       },
+                         *       "resource": {
+                         *         "type": "dataset",
+                         *         "id": "ds_mxbjsjyq4e5f720ab73d"
+                         *       },
+                         *       "result": {
+                         *         "dataset_id": "ds_mxbjsjyq4e5f720ab73d",
+                         *         "train": 28,
+                         *         "test": 12,
+                         *         "dropped": 0
+                         *       },
+                         *       "error": null,
+                         *       "params": {
+                         *         "source": "demo",
+                         *         "kind": "sft",
+                         *         "test_size": 0.3,
+                         *         "seed": 42,
+                         *         "prompt": {
+                         *           "preset": "cookbook",
+                         *           "options": {}
+                         *         },
+                         *         "gold_check": "drop",
+                         *         "dataset_id": "ds_mxbjsjyq4e5f720ab73d",
+                         *         "source_id": "src_mxbjsjsc0f47acacf367"
+                         *       },
+                         *       "attempts": 1,
+                         *       "created_at": "2026-12-06T07:56:40.083Z",
+                         *       "updated_at": "2026-12-06T07:56:40.397Z",
+                         *       "started_at": "2026-12-06T07:56:40.095Z",
+                         *       "finished_at": "2026-12-06T07:56:40.397Z"
+                         *     }
+                         */
                         "application/json": components["schemas"]["Job"];
                     };
                 };
@@ -324,6 +441,37 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "job_mxbjsnh5c68361b8a0f7",
+                         *       "kind": "dataset.download",
+                         *       "service": "dataset",
+                         *       "status": "cancelled",
+                         *       "progress": {
+                         *         "done": 0,
+                         *         "total": null,
+                         *         "unit": "bytes"
+                         *       },
+                         *       "resource": {
+                         *         "type": "source",
+                         *         "id": "bird-dev"
+                         *       },
+                         *       "result": null,
+                         *       "error": "cancelled by request",
+                         *       "params": {
+                         *         "name": "bird-dev",
+                         *         "split": "dev",
+                         *         "max_unpacked_bytes": 107374182400,
+                         *         "max_files": 100000,
+                         *         "max_ratio": 500
+                         *       },
+                         *       "attempts": 1,
+                         *       "created_at": "2026-12-06T07:56:44.633Z",
+                         *       "updated_at": "2026-12-06T07:56:44.747Z",
+                         *       "started_at": "2026-12-06T07:56:44.709Z",
+                         *       "finished_at": "2026-12-06T07:56:44.747Z"
+                         *     }
+                         */
                         "application/json": components["schemas"]["Job"];
                     };
                 };
@@ -389,6 +537,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example : events of job job_mxbjsjyqfe8a2649ebe6
+                         *
+                         *     id: 1
+                         *     event: status
+                         *     data: {"type":"status","job_id":"job_mxbjsjyqfe8a2649ebe6","status":"queued","progress":{"done":0,"total":null,"unit":"questions"},"time":"2026-12-06T07:56:40.083Z"}
+                         *
+                         *     id: 2
+                         *     event: status
+                         *     data: {"type":"status","job_id":"job_mxbjsjyqfe8a2649ebe6","status":"running","progress":{"done":0,"total":null,"unit":"questions"},"time":"2026-12-06T07:56:40.098Z"}
+                         *
+                         *     id: 7
+                         *     event: status
+                         *     data: {"type":"status","job_id":"job_mxbjsjyqfe8a2649ebe6","status":"succeeded","progress":{"done":40,"total":40,"unit":"questions"},"time":"2026-12-06T07:56:40.411Z"}
+                         */
                         "text/event-stream": string;
                     };
                 };
@@ -452,6 +615,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "id": "src_mxbjsjsc0f47acacf367",
+                         *           "name": "demo",
+                         *           "questions": "demo/dev.json",
+                         *           "databases": "demo/dev_databases",
+                         *           "question_count": 40,
+                         *           "database_count": 3,
+                         *           "db_ids": [
+                         *             "bike_share",
+                         *             "library",
+                         *             "school"
+                         *           ],
+                         *           "difficulty_counts": {
+                         *             "simple": 16,
+                         *             "moderate": 16,
+                         *             "challenging": 8,
+                         *             "unknown": 0
+                         *           },
+                         *           "questions_sha256": "ceef6175c956ceebac510b94be1ee5a1b1b5b7615374da309a82193fd0620347",
+                         *           "created_at": "2026-12-06T07:56:39.852Z"
+                         *         }
+                         *       ],
+                         *       "total": 1
+                         *     }
+                         */
                         "application/json": {
                             items: {
                                 id: string;
@@ -527,6 +718,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "src_mxbjsjsc0f47acacf367",
+                         *       "name": "demo",
+                         *       "questions": "demo/dev.json",
+                         *       "databases": "demo/dev_databases",
+                         *       "question_count": 40,
+                         *       "database_count": 3,
+                         *       "db_ids": [
+                         *         "bike_share",
+                         *         "library",
+                         *         "school"
+                         *       ],
+                         *       "difficulty_counts": {
+                         *         "simple": 16,
+                         *         "moderate": 16,
+                         *         "challenging": 8,
+                         *         "unknown": 0
+                         *       },
+                         *       "questions_sha256": "ceef6175c956ceebac510b94be1ee5a1b1b5b7615374da309a82193fd0620347",
+                         *       "created_at": "2026-12-06T07:56:39.852Z"
+                         *     }
+                         */
                         "application/json": components["schemas"]["Source"];
                     };
                 };
@@ -599,6 +813,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "src_mxbjsjsc0f47acacf367",
+                         *       "name": "demo",
+                         *       "questions": "demo/dev.json",
+                         *       "databases": "demo/dev_databases",
+                         *       "question_count": 40,
+                         *       "database_count": 3,
+                         *       "db_ids": [
+                         *         "bike_share",
+                         *         "library",
+                         *         "school"
+                         *       ],
+                         *       "difficulty_counts": {
+                         *         "simple": 16,
+                         *         "moderate": 16,
+                         *         "challenging": 8,
+                         *         "unknown": 0
+                         *       },
+                         *       "questions_sha256": "ceef6175c956ceebac510b94be1ee5a1b1b5b7615374da309a82193fd0620347",
+                         *       "created_at": "2026-12-06T07:56:39.852Z"
+                         *     }
+                         */
                         "application/json": components["schemas"]["Source"];
                     };
                 };
@@ -726,6 +963,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "index": 0,
+                         *           "question_id": 0,
+                         *           "db_id": "library",
+                         *           "question": "How many books in the catalogue are mysteries?",
+                         *           "evidence": "mysteries refers to genre = 'Mystery'",
+                         *           "sql": "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'",
+                         *           "difficulty": "simple"
+                         *         },
+                         *         {
+                         *           "index": 1,
+                         *           "question_id": 1,
+                         *           "db_id": "library",
+                         *           "question": "List the titles of the books that have more than 650 pages.",
+                         *           "evidence": "more than 650 pages refers to pages > 650",
+                         *           "sql": "SELECT title FROM books WHERE pages > 650",
+                         *           "difficulty": "simple"
+                         *         }
+                         *       ],
+                         *       "total": 40,
+                         *       "offset": 0,
+                         *       "limit": 2
+                         *     }
+                         */
                         "application/json": {
                             items: {
                                 /** @description Position in the questions file (what BIRD pairs predictions by) */
@@ -815,6 +1079,90 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "id": "ev_mxbjskoq90d3af8474b8",
+                         *           "job_id": "job_mxbjskoq3c77c9d0f5a0",
+                         *           "status": "succeeded",
+                         *           "source": {
+                         *             "id": "src_mxbjsjsc0f47acacf367",
+                         *             "name": "demo"
+                         *           },
+                         *           "model": null,
+                         *           "server": null,
+                         *           "options": {
+                         *             "limit": 2,
+                         *             "timeout_s": 30,
+                         *             "system_prompt": "plain",
+                         *             "extraction": "robust",
+                         *             "concurrency": 32,
+                         *             "samples": 1,
+                         *             "request_timeout_s": 120
+                         *           },
+                         *           "ex": {
+                         *             "simple": 50,
+                         *             "moderate": 0,
+                         *             "challenging": 0,
+                         *             "total": 50
+                         *           },
+                         *           "soft_f1": {
+                         *             "simple": 50,
+                         *             "moderate": 0,
+                         *             "challenging": 0,
+                         *             "total": 50
+                         *           },
+                         *           "counts": {
+                         *             "simple": 2,
+                         *             "moderate": 0,
+                         *             "challenging": 0,
+                         *             "unknown": 0,
+                         *             "total": 2,
+                         *             "planned": 2
+                         *           },
+                         *           "statuses": {
+                         *             "correct": 1,
+                         *             "wrong_result": 1,
+                         *             "pred_error": 0,
+                         *             "pred_timeout": 0,
+                         *             "rejected": 0,
+                         *             "no_sql": 0,
+                         *             "gold_error": 0,
+                         *             "gold_timeout": 0,
+                         *             "llm_error": 0
+                         *           },
+                         *           "gold_cache_hits": 2,
+                         *           "timing": {
+                         *             "created_at": "2026-12-06T07:56:41.018Z",
+                         *             "started_at": "2026-12-06T07:56:41.024Z",
+                         *             "finished_at": "2026-12-06T07:56:41.094Z",
+                         *             "wall_s": 0.07,
+                         *             "questions_per_s": 28.57142857142857,
+                         *             "latency_ms_p50": 48.031,
+                         *             "latency_ms_p95": 48.031,
+                         *             "prompt_tokens": 0,
+                         *             "completion_tokens": 0
+                         *           },
+                         *           "manifest": {
+                         *             "scorer": "bird-ex-1",
+                         *             "source": {
+                         *               "id": "src_mxbjsjsc0f47acacf367",
+                         *               "name": "demo",
+                         *               "questions_sha256": "ceef6175c956ceebac510b94be1ee5a1b1b5b7615374da309a82193fd0620347"
+                         *             },
+                         *             "databases": {
+                         *               "library": "d467b0d1afa4d10d1f94fd7834dd3f2ace015c7a7af95f71d0a629dfa0f23a64"
+                         *             },
+                         *             "max_rows": 100000,
+                         *             "predictions": "file"
+                         *           },
+                         *           "error": null
+                         *         }
+                         *       ],
+                         *       "total": 1
+                         *     }
+                         */
                         "application/json": {
                             items: components["schemas"]["Evaluation"][];
                             total: number;
@@ -984,6 +1332,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "ev_mxbjskhxf73a9045df8b",
+                         *       "job_id": "job_mxbjskhx4e2852a44f4d",
+                         *       "status": "queued"
+                         *     }
+                         */
                         "application/json": {
                             /** @description Id of the resource being built */
                             id: string;
@@ -1080,6 +1435,85 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "ev_mxbjskhxf73a9045df8b",
+                         *       "job_id": "job_mxbjskhx4e2852a44f4d",
+                         *       "status": "succeeded",
+                         *       "source": {
+                         *         "id": "src_mxbjsjsc0f47acacf367",
+                         *         "name": "demo"
+                         *       },
+                         *       "model": null,
+                         *       "server": null,
+                         *       "options": {
+                         *         "limit": 2,
+                         *         "timeout_s": 30,
+                         *         "system_prompt": "plain",
+                         *         "extraction": "robust",
+                         *         "concurrency": 32,
+                         *         "samples": 1,
+                         *         "request_timeout_s": 120
+                         *       },
+                         *       "ex": {
+                         *         "simple": 100,
+                         *         "moderate": 0,
+                         *         "challenging": 0,
+                         *         "total": 100
+                         *       },
+                         *       "soft_f1": {
+                         *         "simple": 100,
+                         *         "moderate": 0,
+                         *         "challenging": 0,
+                         *         "total": 100
+                         *       },
+                         *       "counts": {
+                         *         "simple": 2,
+                         *         "moderate": 0,
+                         *         "challenging": 0,
+                         *         "unknown": 0,
+                         *         "total": 2,
+                         *         "planned": 2
+                         *       },
+                         *       "statuses": {
+                         *         "correct": 2,
+                         *         "wrong_result": 0,
+                         *         "pred_error": 0,
+                         *         "pred_timeout": 0,
+                         *         "rejected": 0,
+                         *         "no_sql": 0,
+                         *         "gold_error": 0,
+                         *         "gold_timeout": 0,
+                         *         "llm_error": 0
+                         *       },
+                         *       "gold_cache_hits": 0,
+                         *       "timing": {
+                         *         "created_at": "2026-12-06T07:56:40.774Z",
+                         *         "started_at": "2026-12-06T07:56:40.795Z",
+                         *         "finished_at": "2026-12-06T07:56:40.962Z",
+                         *         "wall_s": 0.167,
+                         *         "questions_per_s": 11.976047904191615,
+                         *         "latency_ms_p50": 99.046,
+                         *         "latency_ms_p95": 99.046,
+                         *         "prompt_tokens": 0,
+                         *         "completion_tokens": 0
+                         *       },
+                         *       "manifest": {
+                         *         "scorer": "bird-ex-1",
+                         *         "source": {
+                         *           "id": "src_mxbjsjsc0f47acacf367",
+                         *           "name": "demo",
+                         *           "questions_sha256": "ceef6175c956ceebac510b94be1ee5a1b1b5b7615374da309a82193fd0620347"
+                         *         },
+                         *         "databases": {
+                         *           "library": "d467b0d1afa4d10d1f94fd7834dd3f2ace015c7a7af95f71d0a629dfa0f23a64"
+                         *         },
+                         *         "max_rows": 100000,
+                         *         "predictions": "file"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": components["schemas"]["Evaluation"];
                     };
                 };
@@ -1209,6 +1643,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "index": 0,
+                         *           "question_id": 0,
+                         *           "db_id": "library",
+                         *           "difficulty": "simple",
+                         *           "status": "wrong_result",
+                         *           "correct": false,
+                         *           "soft_f1": 0,
+                         *           "sql": "SELECT COUNT(*) FROM books",
+                         *           "gold_sql": "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'",
+                         *           "error": null,
+                         *           "latency_ms": 1.588,
+                         *           "tokens": null
+                         *         },
+                         *         {
+                         *           "index": 1,
+                         *           "question_id": 1,
+                         *           "db_id": "library",
+                         *           "difficulty": "simple",
+                         *           "status": "correct",
+                         *           "correct": true,
+                         *           "soft_f1": 1,
+                         *           "sql": "SELECT title FROM books WHERE pages > 650",
+                         *           "gold_sql": "SELECT title FROM books WHERE pages > 650",
+                         *           "error": null,
+                         *           "latency_ms": 48.031,
+                         *           "tokens": null
+                         *         }
+                         *       ],
+                         *       "total": 2
+                         *     }
+                         */
                         "application/json": {
                             items: {
                                 /** @description Position in the questions file */
@@ -1309,6 +1778,12 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "0": "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'\t----- bird -----\tlibrary",
+                         *       "1": "SELECT title FROM books WHERE pages > 650\t----- bird -----\tlibrary"
+                         *     }
+                         */
                         "application/json": {
                             [key: string]: string;
                         };
@@ -1386,6 +1861,64 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "teacher": {
+                         *         "configured": false,
+                         *         "available": false,
+                         *         "default_model": null,
+                         *         "models": [],
+                         *         "error": null
+                         *       },
+                         *       "student": {
+                         *         "configured": true,
+                         *         "available": true,
+                         *         "default_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *         "models": [
+                         *           {
+                         *             "id": "meta-llama/Llama-3.1-8B-Instruct",
+                         *             "parent": null,
+                         *             "max_model_len": 131072
+                         *           },
+                         *           {
+                         *             "id": "demo-sft",
+                         *             "parent": "meta-llama/Llama-3.1-8B-Instruct",
+                         *             "max_model_len": null
+                         *           }
+                         *         ],
+                         *         "error": null
+                         *       },
+                         *       "servers": [
+                         *         {
+                         *           "name": "teacher",
+                         *           "configured": false,
+                         *           "available": false,
+                         *           "default_model": null,
+                         *           "models": [],
+                         *           "error": null
+                         *         },
+                         *         {
+                         *           "name": "student",
+                         *           "configured": true,
+                         *           "available": true,
+                         *           "default_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *           "models": [
+                         *             {
+                         *               "id": "meta-llama/Llama-3.1-8B-Instruct",
+                         *               "parent": null,
+                         *               "max_model_len": 131072
+                         *             },
+                         *             {
+                         *               "id": "demo-sft",
+                         *               "parent": "meta-llama/Llama-3.1-8B-Instruct",
+                         *               "max_model_len": null
+                         *             }
+                         *           ],
+                         *           "error": null
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": {
                             teacher: {
                                 /** @description Whether its base URL is set */
@@ -1545,6 +2078,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "server": "student",
+                         *       "model": "demo-sft",
+                         *       "answer": "```sql\nSELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'\n```",
+                         *       "sql": "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'",
+                         *       "extraction": "fence",
+                         *       "result": {
+                         *         "status": "ok",
+                         *         "columns": [
+                         *           "COUNT(book_id)"
+                         *         ],
+                         *         "rows": [
+                         *           [
+                         *             13
+                         *           ]
+                         *         ],
+                         *         "truncated": false,
+                         *         "error": null,
+                         *         "elapsed_ms": 57.334
+                         *       },
+                         *       "latency_ms": 142,
+                         *       "tokens": {
+                         *         "prompt": 412,
+                         *         "completion": 17
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             server: string;
                             model: string;
@@ -1702,6 +2263,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "bird-dev",
+                         *       "job_id": "job_mxbjsnh5c68361b8a0f7",
+                         *       "status": "queued"
+                         *     }
+                         */
                         "application/json": {
                             /** @description Id of the resource being built */
                             id: string;
@@ -1787,6 +2355,125 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "id": "ds_mxbjsjyq4e5f720ab73d",
+                         *           "kind": "sft",
+                         *           "status": "succeeded",
+                         *           "job_id": "job_mxbjsjyqfe8a2649ebe6",
+                         *           "source": {
+                         *             "id": "src_mxbjsjsc0f47acacf367",
+                         *             "name": "demo"
+                         *           },
+                         *           "params": {
+                         *             "source": "demo",
+                         *             "kind": "sft",
+                         *             "test_size": 0.3,
+                         *             "seed": 42,
+                         *             "prompt": {
+                         *               "preset": "cookbook",
+                         *               "options": {}
+                         *             },
+                         *             "gold_check": "drop"
+                         *           },
+                         *           "prompt": {
+                         *             "preset": "cookbook",
+                         *             "version": "cookbook-1",
+                         *             "options": {}
+                         *           },
+                         *           "counts": {
+                         *             "questions": 40,
+                         *             "kept": 40,
+                         *             "dropped": 0,
+                         *             "train": 28,
+                         *             "test": 12
+                         *           },
+                         *           "dropped": [],
+                         *           "token_stats": {
+                         *             "train": {
+                         *               "examples": 28,
+                         *               "tokens_mean": 378.5,
+                         *               "tokens_p50": 395,
+                         *               "tokens_p95": 493,
+                         *               "tokens_max": 515,
+                         *               "over_4096": 0,
+                         *               "histogram": {
+                         *                 "bin_width": 128,
+                         *                 "counts": [
+                         *                   0,
+                         *                   0,
+                         *                   14,
+                         *                   13,
+                         *                   1
+                         *                 ]
+                         *               }
+                         *             },
+                         *             "test": {
+                         *               "examples": 12,
+                         *               "tokens_mean": 391.9,
+                         *               "tokens_p50": 410,
+                         *               "tokens_p95": 511,
+                         *               "tokens_max": 511,
+                         *               "over_4096": 0,
+                         *               "histogram": {
+                         *                 "bin_width": 128,
+                         *                 "counts": [
+                         *                   0,
+                         *                   0,
+                         *                   5,
+                         *                   7
+                         *                 ]
+                         *               }
+                         *             }
+                         *           },
+                         *           "stats": {
+                         *             "gold_check": {
+                         *               "executed": 40,
+                         *               "cached": 0
+                         *             }
+                         *           },
+                         *           "files": {
+                         *             "train": {
+                         *               "lines": 28,
+                         *               "bytes": 46121,
+                         *               "sha256": "3b40e7fdc933329863d300b94a99fc369b6137cadff1d582c8df837fc237944b"
+                         *             },
+                         *             "test": {
+                         *               "lines": 12,
+                         *               "bytes": 20459,
+                         *               "sha256": "1e2f80d9df986585be127f5e94220eaac8ff5e5d694a46a6aa7fb974950bc21d"
+                         *             }
+                         *           },
+                         *           "manifest": {
+                         *             "source": {
+                         *               "id": "src_mxbjsjsc0f47acacf367",
+                         *               "name": "demo",
+                         *               "questions_sha256": "ceef6175c956ceebac510b94be1ee5a1b1b5b7615374da309a82193fd0620347"
+                         *             },
+                         *             "prompt_version": "cookbook-1",
+                         *             "options": {
+                         *               "test_size": 0.3,
+                         *               "seed": 42,
+                         *               "gold_check": "drop",
+                         *               "limit": null,
+                         *               "prompt": {
+                         *                 "preset": "cookbook",
+                         *                 "options": {}
+                         *               }
+                         *             },
+                         *             "code_version": "0.1.0+97c8f33a7c0d",
+                         *             "format": "recipe JSONL: {\"messages\":[system,user,assistant]} (train_text2sql_sft_dataset.json layout)"
+                         *           },
+                         *           "error": null,
+                         *           "created_at": "2026-12-06T07:56:40.082Z",
+                         *           "finished_at": "2026-12-06T07:56:40.371Z"
+                         *         }
+                         *       ],
+                         *       "total": 1
+                         *     }
+                         */
                         "application/json": {
                             items: components["schemas"]["Dataset"][];
                             total: number;
@@ -1915,6 +2602,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "ds_mxbjsjyq4e5f720ab73d",
+                         *       "job_id": "job_mxbjsjyqfe8a2649ebe6",
+                         *       "status": "queued"
+                         *     }
+                         */
                         "application/json": {
                             /** @description Id of the resource being built */
                             id: string;
@@ -2011,6 +2705,120 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "ds_mxbjsjyq4e5f720ab73d",
+                         *       "kind": "sft",
+                         *       "status": "succeeded",
+                         *       "job_id": "job_mxbjsjyqfe8a2649ebe6",
+                         *       "source": {
+                         *         "id": "src_mxbjsjsc0f47acacf367",
+                         *         "name": "demo"
+                         *       },
+                         *       "params": {
+                         *         "source": "demo",
+                         *         "kind": "sft",
+                         *         "test_size": 0.3,
+                         *         "seed": 42,
+                         *         "prompt": {
+                         *           "preset": "cookbook",
+                         *           "options": {}
+                         *         },
+                         *         "gold_check": "drop"
+                         *       },
+                         *       "prompt": {
+                         *         "preset": "cookbook",
+                         *         "version": "cookbook-1",
+                         *         "options": {}
+                         *       },
+                         *       "counts": {
+                         *         "questions": 40,
+                         *         "kept": 40,
+                         *         "dropped": 0,
+                         *         "train": 28,
+                         *         "test": 12
+                         *       },
+                         *       "dropped": [],
+                         *       "token_stats": {
+                         *         "train": {
+                         *           "examples": 28,
+                         *           "tokens_mean": 378.5,
+                         *           "tokens_p50": 395,
+                         *           "tokens_p95": 493,
+                         *           "tokens_max": 515,
+                         *           "over_4096": 0,
+                         *           "histogram": {
+                         *             "bin_width": 128,
+                         *             "counts": [
+                         *               0,
+                         *               0,
+                         *               14,
+                         *               13,
+                         *               1
+                         *             ]
+                         *           }
+                         *         },
+                         *         "test": {
+                         *           "examples": 12,
+                         *           "tokens_mean": 391.9,
+                         *           "tokens_p50": 410,
+                         *           "tokens_p95": 511,
+                         *           "tokens_max": 511,
+                         *           "over_4096": 0,
+                         *           "histogram": {
+                         *             "bin_width": 128,
+                         *             "counts": [
+                         *               0,
+                         *               0,
+                         *               5,
+                         *               7
+                         *             ]
+                         *           }
+                         *         }
+                         *       },
+                         *       "stats": {
+                         *         "gold_check": {
+                         *           "executed": 40,
+                         *           "cached": 0
+                         *         }
+                         *       },
+                         *       "files": {
+                         *         "train": {
+                         *           "lines": 28,
+                         *           "bytes": 46121,
+                         *           "sha256": "3b40e7fdc933329863d300b94a99fc369b6137cadff1d582c8df837fc237944b"
+                         *         },
+                         *         "test": {
+                         *           "lines": 12,
+                         *           "bytes": 20459,
+                         *           "sha256": "1e2f80d9df986585be127f5e94220eaac8ff5e5d694a46a6aa7fb974950bc21d"
+                         *         }
+                         *       },
+                         *       "manifest": {
+                         *         "source": {
+                         *           "id": "src_mxbjsjsc0f47acacf367",
+                         *           "name": "demo",
+                         *           "questions_sha256": "ceef6175c956ceebac510b94be1ee5a1b1b5b7615374da309a82193fd0620347"
+                         *         },
+                         *         "prompt_version": "cookbook-1",
+                         *         "options": {
+                         *           "test_size": 0.3,
+                         *           "seed": 42,
+                         *           "gold_check": "drop",
+                         *           "limit": null,
+                         *           "prompt": {
+                         *             "preset": "cookbook",
+                         *             "options": {}
+                         *           }
+                         *         },
+                         *         "code_version": "0.1.0+97c8f33a7c0d",
+                         *         "format": "recipe JSONL: {\"messages\":[system,user,assistant]} (train_text2sql_sft_dataset.json layout)"
+                         *       },
+                         *       "error": null,
+                         *       "created_at": "2026-12-06T07:56:40.082Z",
+                         *       "finished_at": "2026-12-06T07:56:40.371Z"
+                         *     }
+                         */
                         "application/json": components["schemas"]["Dataset"];
                     };
                 };
@@ -2136,6 +2944,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /** @example {"messages":[{"content":"You are a text to SQL query translator. Using the SQLite DB Schema and the External Knowledge, translate the following text question into a SQLite SQL select statement.","role":"system"},{"content":"-- DB Schema: CREATE TABLE authors\n(\n    author_id  INTEGER NOT NULL PRIMARY KEY,\n    name       TEXT    NOT NULL,\n    birth_year INTEGER,\n    country    TEXT\n)\n\nCREATE TABLE books\n(\n    book_id        INTEGER NOT NULL PRIMARY KEY,\n    title          TEXT    NOT NULL,\n    author_id      INTEGER REFERENCES authors (author_id),\n    genre          TEXT,\n    published_year INTEGER,\n    pages          INTEGER,\n    isbn           TEXT UNIQUE,\n    price          REAL -- replacement cost in EUR\n)\n\nCREATE TABLE members\n(\n    member_id       INTEGER NOT NULL PRIMARY KEY,\n    first_name      TEXT    NOT NULL,\n    last_name       TEXT    NOT NULL,\n    membership_type TEXT    NOT NULL, -- 'standard', 'student' or 'senior'\n    joined_on       TEXT    NOT NULL,\n    birth_date      TEXT,\n    city            TEXT,\n    email           TEXT\n)\n\nCREATE TABLE loans\n(\n    loan_id     INTEGER PRIMARY KEY AUTOINCREMENT,\n    book_id     INTEGER NOT NULL,\n    member_id   INTEGER NOT NULL,\n    loaned_on   TEXT    NOT NULL,\n    due_on      TEXT    NOT NULL,\n    returned_on TEXT, -- NULL while the book is still out\n    fine        REAL, -- EUR 0.25 per day late, charged on return\n    FOREIGN KEY (book_id) REFERENCES books (book_id),\n    FOREIGN KEY (member_id) REFERENCES members (member_id)\n)\n\nCREATE TABLE sqlite_sequence(name,seq)\n\n-- External Knowledge: student membership refers to membership_type = 'student'\n\n-- Question: How many members hold a student membership?","role":"user"},{"content":"SELECT COUNT(member_id) FROM members WHERE membership_type = 'student'","role":"assistant"}]} */
                         "application/x-ndjson": string;
                     };
                 };
@@ -2237,6 +3046,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "status": "ok",
+                         *       "columns": [
+                         *         "count(*)"
+                         *       ],
+                         *       "rows": [
+                         *         [
+                         *           340
+                         *         ]
+                         *       ],
+                         *       "truncated": false,
+                         *       "elapsed_ms": 75.57
+                         *     }
+                         */
                         "application/json": components["schemas"]["SqlResult"];
                     };
                 };
@@ -2319,6 +3143,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "id": "tj_mxbjslsfde5218045f62",
+                         *           "job_id": "job_mxbjslstbeee64af277b",
+                         *           "status": "succeeded",
+                         *           "adapter_name": "demo-sft",
+                         *           "dataset": "ds_mxbjsjyq4e5f720ab73d",
+                         *           "base_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *           "method": "lora",
+                         *           "step": 12,
+                         *           "total_steps": 12,
+                         *           "last_loss": 0.207743,
+                         *           "created_at": "2026-12-06T07:56:42.462Z",
+                         *           "finished_at": "2026-12-06T07:56:43.296Z"
+                         *         }
+                         *       ],
+                         *       "total": 1
+                         *     }
+                         */
                         "application/json": {
                             items: {
                                 id: string;
@@ -2524,6 +3369,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "tj_mxbjslsfde5218045f62",
+                         *       "job_id": "job_mxbjslstbeee64af277b",
+                         *       "status": "queued"
+                         *     }
+                         */
                         "application/json": {
                             /** @description Id of the resource being built */
                             id: string;
@@ -2620,6 +3472,163 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "id": "tj_mxbjslsfde5218045f62",
+                         *       "job_id": "job_mxbjslstbeee64af277b",
+                         *       "status": "succeeded",
+                         *       "adapter_name": "demo-sft",
+                         *       "dataset": "ds_mxbjsjyq4e5f720ab73d",
+                         *       "base_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *       "method": "lora",
+                         *       "hyperparameters": {},
+                         *       "config": {
+                         *         "model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *         "train_files": [
+                         *           "artifacts/datasets/ds_mxbjsjyq4e5f720ab73d/train.jsonl"
+                         *         ],
+                         *         "output_dir": "trainer/runs/tj_mxbjslsfde5218045f62/out",
+                         *         "method": "lora",
+                         *         "compile": false,
+                         *         "resume": "auto"
+                         *       },
+                         *       "progress": {
+                         *         "step": 12,
+                         *         "total_steps": 12,
+                         *         "epoch": 3
+                         *       },
+                         *       "loss": [
+                         *         {
+                         *           "step": 1,
+                         *           "epoch": 0.25,
+                         *           "loss": 1.752639,
+                         *           "lr": 0.0002,
+                         *           "grad_norm": 0.25,
+                         *           "tokens_per_s": 7700.5,
+                         *           "gpu_mem_gb": 41.2,
+                         *           "time": "2026-12-06T07:56:42.967Z"
+                         *         },
+                         *         {
+                         *           "step": 12,
+                         *           "epoch": 3,
+                         *           "loss": 0.207743,
+                         *           "lr": 0.0002,
+                         *           "grad_norm": 0.25,
+                         *           "tokens_per_s": 7700.5,
+                         *           "gpu_mem_gb": 41.2,
+                         *           "time": "2026-12-06T07:56:43.172Z"
+                         *         }
+                         *       ],
+                         *       "loss_points": 12,
+                         *       "throughput": {
+                         *         "tokens_per_s_mean": 7700.5,
+                         *         "tokens_per_s_last": 7700.5,
+                         *         "gpu_mem_gb_peak": 41.2,
+                         *         "world_size": 1
+                         *       },
+                         *       "run": {
+                         *         "attempts": 1,
+                         *         "resumed_from_step": null,
+                         *         "checkpoint_step": null,
+                         *         "stopped": "done",
+                         *         "info": {
+                         *           "world_size": 1,
+                         *           "output_dir": "trainer/runs/tj_mxbjslsfde5218045f62/out",
+                         *           "method": "lora",
+                         *           "model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *           "resumed_from": null,
+                         *           "num_examples": 28,
+                         *           "num_rows": 28,
+                         *           "steps_per_epoch": 4,
+                         *           "epochs": 3,
+                         *           "trainable_params": 671088640,
+                         *           "global_batch_size": 8
+                         *         }
+                         *       },
+                         *       "artifacts": {
+                         *         "kind": "adapter",
+                         *         "path": "artifacts/adapters/demo-sft",
+                         *         "files": {
+                         *           "adapter_config.json": {
+                         *             "bytes": 136,
+                         *             "sha256": "4e2db08662baf6821ee6a94b9c34b619bec494f5f83cd523bcdf165a9c6e6687"
+                         *           },
+                         *           "adapter_model.safetensors": {
+                         *             "bytes": 78,
+                         *             "sha256": "8565b1b75e2d4559898380b4892f604c58ab37e1d8a853830f7b9f1137d3b557"
+                         *           }
+                         *         },
+                         *         "loaded": {
+                         *           "server": "student",
+                         *           "lora_name": "demo-sft",
+                         *           "lora_path": "/var/lib/t2s/artifacts/adapters/demo-sft",
+                         *           "message": "Success: LoRA adapter 'demo-sft' added successfully."
+                         *         },
+                         *         "note": null
+                         *       },
+                         *       "manifest": {
+                         *         "training_job": "tj_mxbjslsfde5218045f62",
+                         *         "job_id": "job_mxbjslstbeee64af277b",
+                         *         "name": "demo-sft",
+                         *         "kind": "adapter",
+                         *         "base_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *         "method": "lora",
+                         *         "dataset": {
+                         *           "id": "ds_mxbjsjyq4e5f720ab73d",
+                         *           "train_file": "artifacts/datasets/ds_mxbjsjyq4e5f720ab73d/train.jsonl",
+                         *           "bytes": 46121,
+                         *           "sha256": "3b40e7fdc933329863d300b94a99fc369b6137cadff1d582c8df837fc237944b"
+                         *         },
+                         *         "hyperparameters": {},
+                         *         "config": {
+                         *           "model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *           "train_files": [
+                         *             "artifacts/datasets/ds_mxbjsjyq4e5f720ab73d/train.jsonl"
+                         *           ],
+                         *           "output_dir": "trainer/runs/tj_mxbjslsfde5218045f62/out",
+                         *           "method": "lora",
+                         *           "compile": false,
+                         *           "resume": "auto"
+                         *         },
+                         *         "steps": 12,
+                         *         "total_steps": 12,
+                         *         "train_loss": 0.207743,
+                         *         "runtime_s": 0.1,
+                         *         "trainer": {
+                         *           "command": "t2s_trainer sft",
+                         *           "gpus": 1,
+                         *           "run": {
+                         *             "world_size": 1,
+                         *             "output_dir": "trainer/runs/tj_mxbjslsfde5218045f62/out",
+                         *             "method": "lora",
+                         *             "model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *             "resumed_from": null,
+                         *             "num_examples": 28,
+                         *             "num_rows": 28,
+                         *             "steps_per_epoch": 4,
+                         *             "epochs": 3,
+                         *             "trainable_params": 671088640,
+                         *             "global_batch_size": 8
+                         *           }
+                         *         },
+                         *         "files": {
+                         *           "adapter_config.json": {
+                         *             "sha256": "4e2db08662baf6821ee6a94b9c34b619bec494f5f83cd523bcdf165a9c6e6687",
+                         *             "bytes": 136
+                         *           },
+                         *           "adapter_model.safetensors": {
+                         *             "sha256": "8565b1b75e2d4559898380b4892f604c58ab37e1d8a853830f7b9f1137d3b557",
+                         *             "bytes": 78
+                         *           }
+                         *         },
+                         *         "published_at": "2026-12-06T07:56:43.194Z"
+                         *       },
+                         *       "error": null,
+                         *       "created_at": "2026-12-06T07:56:42.462Z",
+                         *       "started_at": "2026-12-06T07:56:42.514Z",
+                         *       "finished_at": "2026-12-06T07:56:43.296Z"
+                         *     }
+                         */
                         "application/json": components["schemas"]["TrainingJob"];
                     };
                 };
@@ -2744,6 +3753,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example <svg xmlns="http://www.w3.org/2000/svg" width="760" height="400" viewBox="0 0 760 400" font-family="system-ui, sans-serif" font-size="12">
+                         *     <title>demo-sft: lora on ds_mxbjsjyq4e5f720ab73d</title>
+                         *     <rect width="760" height="400" fill="#ffffff"/>
+                         *     <text x="64" y="24" font-size="16" font-weight="600" fill="#111">demo-sft: lora on ds_mxbjsjyq4e5f720ab73d</text>
+                         *     <text x="64" y="44" fill="#555">meta-llama/Llama-3.1-8B-Instruct · succeeded · 7,701 tokens/s</text>
+                         *     <!-- grid, axes and the two loss curves -->
+                         *     </svg>
+                         */
                         "image/svg+xml": string;
                     };
                 };
@@ -2820,6 +3838,244 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "ids": [
+                         *         "ev_mxbjskhxf73a9045df8b",
+                         *         "ev_mxbjskoq90d3af8474b8"
+                         *       ],
+                         *       "source": {
+                         *         "id": "src_mxbjsjsc0f47acacf367",
+                         *         "name": "demo"
+                         *       },
+                         *       "questions": 2,
+                         *       "compared": 2,
+                         *       "partial": false,
+                         *       "method": {
+                         *         "confidence": 0.95,
+                         *         "ex_interval": "Wilson score interval",
+                         *         "soft_f1_interval": "percentile bootstrap over questions",
+                         *         "difference_interval": "paired percentile bootstrap over questions (the same draws for every evaluation)",
+                         *         "test": "exact McNemar test (two-sided binomial on the discordant pairs)",
+                         *         "resamples": 2000,
+                         *         "seed": 2026
+                         *       },
+                         *       "evaluations": [
+                         *         {
+                         *           "id": "ev_mxbjskhxf73a9045df8b",
+                         *           "status": "succeeded",
+                         *           "model": null,
+                         *           "scored": 2,
+                         *           "planned": 2,
+                         *           "partial": false,
+                         *           "buckets": {
+                         *             "simple": {
+                         *               "n": 2,
+                         *               "correct": 2,
+                         *               "ex": {
+                         *                 "value": 100,
+                         *                 "low": 34.2380227506653,
+                         *                 "high": 100
+                         *               },
+                         *               "soft_f1": {
+                         *                 "value": 100,
+                         *                 "low": 100,
+                         *                 "high": 100
+                         *               }
+                         *             },
+                         *             "moderate": {
+                         *               "n": 0,
+                         *               "correct": 0,
+                         *               "ex": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               },
+                         *               "soft_f1": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               }
+                         *             },
+                         *             "challenging": {
+                         *               "n": 0,
+                         *               "correct": 0,
+                         *               "ex": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               },
+                         *               "soft_f1": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               }
+                         *             },
+                         *             "total": {
+                         *               "n": 2,
+                         *               "correct": 2,
+                         *               "ex": {
+                         *                 "value": 100,
+                         *                 "low": 34.2380227506653,
+                         *                 "high": 100
+                         *               },
+                         *               "soft_f1": {
+                         *                 "value": 100,
+                         *                 "low": 100,
+                         *                 "high": 100
+                         *               }
+                         *             }
+                         *           }
+                         *         },
+                         *         {
+                         *           "id": "ev_mxbjskoq90d3af8474b8",
+                         *           "status": "succeeded",
+                         *           "model": null,
+                         *           "scored": 2,
+                         *           "planned": 2,
+                         *           "partial": false,
+                         *           "buckets": {
+                         *             "simple": {
+                         *               "n": 2,
+                         *               "correct": 1,
+                         *               "ex": {
+                         *                 "value": 50,
+                         *                 "low": 9.453120573423075,
+                         *                 "high": 90.54687942657694
+                         *               },
+                         *               "soft_f1": {
+                         *                 "value": 50,
+                         *                 "low": 0,
+                         *                 "high": 100
+                         *               }
+                         *             },
+                         *             "moderate": {
+                         *               "n": 0,
+                         *               "correct": 0,
+                         *               "ex": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               },
+                         *               "soft_f1": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               }
+                         *             },
+                         *             "challenging": {
+                         *               "n": 0,
+                         *               "correct": 0,
+                         *               "ex": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               },
+                         *               "soft_f1": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               }
+                         *             },
+                         *             "total": {
+                         *               "n": 2,
+                         *               "correct": 1,
+                         *               "ex": {
+                         *                 "value": 50,
+                         *                 "low": 9.453120573423075,
+                         *                 "high": 90.54687942657694
+                         *               },
+                         *               "soft_f1": {
+                         *                 "value": 50,
+                         *                 "low": 0,
+                         *                 "high": 100
+                         *               }
+                         *             }
+                         *           }
+                         *         }
+                         *       ],
+                         *       "pairs": [
+                         *         {
+                         *           "a": "ev_mxbjskhxf73a9045df8b",
+                         *           "b": "ev_mxbjskoq90d3af8474b8",
+                         *           "buckets": {
+                         *             "simple": {
+                         *               "n": 2,
+                         *               "both_right": 1,
+                         *               "both_wrong": 0,
+                         *               "right_to_wrong": 1,
+                         *               "wrong_to_right": 0,
+                         *               "ex_diff": {
+                         *                 "value": -50,
+                         *                 "low": -100,
+                         *                 "high": 0
+                         *               },
+                         *               "soft_f1_diff": {
+                         *                 "value": -50,
+                         *                 "low": -100,
+                         *                 "high": 0
+                         *               },
+                         *               "mcnemar_p": 1
+                         *             },
+                         *             "moderate": {
+                         *               "n": 0,
+                         *               "both_right": 0,
+                         *               "both_wrong": 0,
+                         *               "right_to_wrong": 0,
+                         *               "wrong_to_right": 0,
+                         *               "ex_diff": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               },
+                         *               "soft_f1_diff": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               },
+                         *               "mcnemar_p": 1
+                         *             },
+                         *             "challenging": {
+                         *               "n": 0,
+                         *               "both_right": 0,
+                         *               "both_wrong": 0,
+                         *               "right_to_wrong": 0,
+                         *               "wrong_to_right": 0,
+                         *               "ex_diff": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               },
+                         *               "soft_f1_diff": {
+                         *                 "value": null,
+                         *                 "low": null,
+                         *                 "high": null
+                         *               },
+                         *               "mcnemar_p": 1
+                         *             },
+                         *             "total": {
+                         *               "n": 2,
+                         *               "both_right": 1,
+                         *               "both_wrong": 0,
+                         *               "right_to_wrong": 1,
+                         *               "wrong_to_right": 0,
+                         *               "ex_diff": {
+                         *                 "value": -50,
+                         *                 "low": -100,
+                         *                 "high": 0
+                         *               },
+                         *               "soft_f1_diff": {
+                         *                 "value": -50,
+                         *                 "low": -100,
+                         *                 "high": 0
+                         *               },
+                         *               "mcnemar_p": 1
+                         *             }
+                         *           }
+                         *         }
+                         *       ]
+                         *     }
+                         */
                         "application/json": components["schemas"]["Comparison"];
                     };
                 };
@@ -2898,6 +4154,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "index": 0,
+                         *           "question_id": 0,
+                         *           "db_id": "library",
+                         *           "difficulty": "simple",
+                         *           "direction": "right_to_wrong",
+                         *           "gold_sql": "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'",
+                         *           "a": {
+                         *             "status": "correct",
+                         *             "sql": "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'",
+                         *             "soft_f1": 1,
+                         *             "error": null
+                         *           },
+                         *           "b": {
+                         *             "status": "wrong_result",
+                         *             "sql": "SELECT COUNT(*) FROM books",
+                         *             "soft_f1": 0,
+                         *             "error": null
+                         *           }
+                         *         }
+                         *       ],
+                         *       "total": 1
+                         *     }
+                         */
                         "application/json": {
                             items: {
                                 /** @description Position in the questions file */
@@ -3071,6 +4354,44 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "question_id": 0,
+                         *           "sql": "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'",
+                         *           "extraction": "sql",
+                         *           "status": "correct",
+                         *           "ex": 1,
+                         *           "soft_f1": 1,
+                         *           "format_ok": false,
+                         *           "reward": 1,
+                         *           "error": null
+                         *         },
+                         *         {
+                         *           "question_id": 1,
+                         *           "sql": "SELECT title FROM books WHERE pages > 650",
+                         *           "extraction": "fence",
+                         *           "status": "correct",
+                         *           "ex": 1,
+                         *           "soft_f1": 1,
+                         *           "format_ok": true,
+                         *           "reward": 1,
+                         *           "error": null
+                         *         }
+                         *       ],
+                         *       "reward": {
+                         *         "correct": 1,
+                         *         "executable": 0.1,
+                         *         "error": 0,
+                         *         "format": 0
+                         *       },
+                         *       "mean_reward": 1,
+                         *       "ex": 1,
+                         *       "gold_cache_hits": 2,
+                         *       "elapsed_ms": 36.724
+                         *     }
+                         */
                         "application/json": {
                             /** @description In request order */
                             items: {
@@ -3210,6 +4531,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "source_id": "src_mxbjsjsc0f47acacf367",
+                         *       "db_id": "library",
+                         *       "prompt_version": "cookbook-1",
+                         *       "sample_rows": 0,
+                         *       "column_descriptions": false,
+                         *       "has_descriptions": true,
+                         *       "schema": "CREATE TABLE authors\n(\n    author_id  INTEGER NOT NULL PRIMARY KEY,\n    name       TEXT    NOT NULL,\n    birth_year INTEGER,\n    country    TEXT\n)\n\nCREATE TABLE books\n(\n    book_id        INTEGER NOT NULL PRIMARY KEY,\n    title          TEXT    NOT NULL,\n    author_id      INTEGER REFERENCES authors (author_id),\n    genre          TEXT,\n    published_year INTEGER,\n    pages          INTEGER,\n    isbn           TEXT UNIQUE,\n    price          REAL -- replacement cost in EUR\n)\n\nCREATE TABLE members\n(\n    member_id       INTEGER NOT NULL PRIMARY KEY,\n    first_name      TEXT    NOT NULL,\n    last_name       TEXT    NOT NULL,\n    membership_type TEXT    NOT NULL, -- 'standard', 'student' or 'senior'\n    joined_on       TEXT    NOT NULL,\n    birth_date      TEXT,\n    city            TEXT,\n    email           TEXT\n)\n\nCREATE TABLE loans\n(\n    loan_id     INTEGER PRIMARY KEY AUTOINCREMENT,\n    book_id     INTEGER NOT NULL,\n    member_id   INTEGER NOT NULL,\n    loaned_on   TEXT    NOT NULL,\n    due_on      TEXT    NOT NULL,\n    returned_on TEXT, -- NULL while the book is still out\n    fine        REAL, -- EUR 0.25 per day late, charged on return\n    FOREIGN KEY (book_id) REFERENCES books (book_id),\n    FOREIGN KEY (member_id) REFERENCES members (member_id)\n)\n\nCREATE TABLE sqlite_sequence(name,seq)"
+                         *     }
+                         */
                         "application/json": components["schemas"]["DatabaseSchema"];
                     };
                 };
@@ -3282,6 +4614,46 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "items": [
+                         *         {
+                         *           "name": "teacher",
+                         *           "origin": "environment",
+                         *           "base_url": null,
+                         *           "api_key_set": false,
+                         *           "default_model": "meta-llama/Llama-3.3-70B-Instruct",
+                         *           "concurrency": 0,
+                         *           "timeout_s": 120,
+                         *           "created_at": null,
+                         *           "updated_at": null
+                         *         },
+                         *         {
+                         *           "name": "student",
+                         *           "origin": "environment",
+                         *           "base_url": "http://10.0.0.5:8000/v1",
+                         *           "api_key_set": true,
+                         *           "default_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *           "concurrency": 512,
+                         *           "timeout_s": 120,
+                         *           "created_at": null,
+                         *           "updated_at": null
+                         *         },
+                         *         {
+                         *           "name": "second-vllm",
+                         *           "origin": "api",
+                         *           "base_url": "http://10.0.0.6:8000/v1",
+                         *           "api_key_set": true,
+                         *           "default_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *           "concurrency": 64,
+                         *           "timeout_s": 120,
+                         *           "created_at": "2026-12-06T07:56:44.102Z",
+                         *           "updated_at": "2026-12-06T07:56:44.102Z"
+                         *         }
+                         *       ],
+                         *       "total": 3
+                         *     }
+                         */
                         "application/json": {
                             items: components["schemas"]["ModelServer"][];
                             total: number;
@@ -3346,6 +4718,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "name": "second-vllm",
+                         *       "origin": "api",
+                         *       "base_url": "http://10.0.0.6:8000/v1",
+                         *       "api_key_set": true,
+                         *       "default_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *       "concurrency": 64,
+                         *       "timeout_s": 120,
+                         *       "created_at": "2026-12-06T07:56:44.102Z",
+                         *       "updated_at": "2026-12-06T07:56:44.102Z"
+                         *     }
+                         */
                         "application/json": components["schemas"]["ModelServer"];
                     };
                 };
@@ -3431,6 +4816,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "name": "second-vllm",
+                         *       "origin": "api",
+                         *       "base_url": "http://10.0.0.6:8000/v1",
+                         *       "api_key_set": true,
+                         *       "default_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *       "concurrency": 64,
+                         *       "timeout_s": 120,
+                         *       "created_at": "2026-12-06T07:56:44.102Z",
+                         *       "updated_at": "2026-12-06T07:56:44.102Z"
+                         *     }
+                         */
                         "application/json": components["schemas"]["ModelServer"];
                     };
                 };
@@ -3581,6 +4979,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "name": "second-vllm",
+                         *       "origin": "api",
+                         *       "base_url": "http://10.0.0.6:8000/v1",
+                         *       "api_key_set": true,
+                         *       "default_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         *       "concurrency": 64,
+                         *       "timeout_s": 120,
+                         *       "created_at": "2026-12-06T07:56:44.102Z",
+                         *       "updated_at": "2026-12-06T07:56:44.102Z"
+                         *     }
+                         */
                         "application/json": components["schemas"]["ModelServer"];
                     };
                 };
@@ -3668,6 +5079,121 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data_dir": {
+                         *         "free_bytes": 81995587584,
+                         *         "total_bytes": 270553174016,
+                         *         "min_free_bytes": 104857600,
+                         *         "low": false
+                         *       },
+                         *       "kinds": [
+                         *         {
+                         *           "kind": "datasets",
+                         *           "bytes": 66580,
+                         *           "items": [
+                         *             {
+                         *               "id": "ds_mxbjsjyq4e5f720ab73d",
+                         *               "bytes": 66580
+                         *             }
+                         *           ],
+                         *           "note": null
+                         *         },
+                         *         {
+                         *           "kind": "adapters",
+                         *           "bytes": 2150,
+                         *           "items": [
+                         *             {
+                         *               "id": "demo-sft",
+                         *               "bytes": 2150
+                         *             }
+                         *           ],
+                         *           "note": null
+                         *         },
+                         *         {
+                         *           "kind": "models",
+                         *           "bytes": 0,
+                         *           "items": [],
+                         *           "note": null
+                         *         },
+                         *         {
+                         *           "kind": "training_runs",
+                         *           "bytes": 1051,
+                         *           "items": [
+                         *             {
+                         *               "id": "tj_mxbjslsfde5218045f62",
+                         *               "bytes": 1051
+                         *             }
+                         *           ],
+                         *           "note": null
+                         *         },
+                         *         {
+                         *           "kind": "downloads",
+                         *           "bytes": 0,
+                         *           "items": [],
+                         *           "note": null
+                         *         },
+                         *         {
+                         *           "kind": "state_dbs",
+                         *           "bytes": 1169528,
+                         *           "items": [
+                         *             {
+                         *               "id": "dataset",
+                         *               "bytes": 568376
+                         *             },
+                         *             {
+                         *               "id": "trainer",
+                         *               "bytes": 312936
+                         *             },
+                         *             {
+                         *               "id": "evaluator",
+                         *               "bytes": 288216
+                         *             }
+                         *           ],
+                         *           "note": null
+                         *         },
+                         *         {
+                         *           "kind": "nats_store",
+                         *           "bytes": 24780,
+                         *           "items": [
+                         *             {
+                         *               "id": "KV_t2s_jobs",
+                         *               "bytes": 14673
+                         *             },
+                         *             {
+                         *               "id": "T2S_EVENTS",
+                         *               "bytes": 10107
+                         *             },
+                         *             {
+                         *               "id": "KV_t2s_model_servers",
+                         *               "bytes": 0
+                         *             },
+                         *             {
+                         *               "id": "T2S_WORK",
+                         *               "bytes": 0
+                         *             }
+                         *           ],
+                         *           "note": null
+                         *         },
+                         *         {
+                         *           "kind": "evaluations",
+                         *           "bytes": 1682,
+                         *           "items": [
+                         *             {
+                         *               "id": "ev_mxbjskhxf73a9045df8b",
+                         *               "bytes": 871
+                         *             },
+                         *             {
+                         *               "id": "ev_mxbjskoq90d3af8474b8",
+                         *               "bytes": 811
+                         *             }
+                         *           ],
+                         *           "note": "rows inside the evaluator state DB (counted there too)"
+                         *         }
+                         *       ],
+                         *       "total_bytes": 1264089
+                         *     }
+                         */
                         "application/json": {
                             data_dir: {
                                 /** @description Free space of the file system that holds DATA_DIR */

@@ -1,23 +1,19 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { download, get, post } from '../api.js'
 import type { ChartConfiguration, Plugin } from '../chart.js'
-import { ChartView, ErrorBox, Json, KeyValues, Loading, Pager, StatusBadge, fmtBytes, fmtTime, slicePage } from '../components.js'
-import { errorText, useAsync, useInterval } from '../hooks.js'
+import { ChartView, ErrorBox, Json, KeyValues, ListHeader, Loading, Pager, StatusBadge, fmtBytes, fmtTime, slicePage } from '../components.js'
+import { errorText, useAsync, useInterval, useLiveList } from '../hooks.js'
 import { href, navigate, type Route } from '../router.js'
 import { TERMINAL, type Dataset, type SplitStats, type Source } from '../types.js'
 
 const LIMIT_TOKENS = 4096
 
 export function DatasetsPage ({ route }: { route: Route }) {
-  const list = useAsync((signal) => get<{ items: Dataset[] }>('/v1/datasets', signal), [])
+  const list = useLiveList<Dataset>('/v1/datasets', 3000)
   const id = route.path[1]
-  const running = list.data?.items.some((d) => !TERMINAL.includes(d.status)) ?? false
-  useInterval(list.reload, running ? 3000 : null)
   return (
     <section>
-      <h1>Datasets</h1>
-      <ErrorBox error={list.error} />
-      {!list.data && !list.error && <Loading what='datasets' />}
+      <ListHeader title='Datasets' what='datasets' list={list} />
       {list.data && (
         <table class='grid' aria-label='datasets'>
           <thead><tr><th>dataset</th><th>kind</th><th>source</th><th>status</th><th>train / test</th><th>dropped</th><th>prompt</th><th>created</th></tr></thead>

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { get, postForm } from '../api.js'
-import { ErrorBox, KeyValues, Json, Loading, Pager, ResultPreview, SqlView, StatusBadge, fmtTime, slicePage } from '../components.js'
-import { errorText, useAsync, useInterval } from '../hooks.js'
+import { ErrorBox, FilterSelect, Json, KeyValues, ListHeader, Loading, Pager, ResultPreview, SqlView, StatusBadge, fmtTime, slicePage } from '../components.js'
+import { errorText, useAsync, useInterval, useLiveList } from '../hooks.js'
 import { allQuestions } from '../questions.js'
 import { href, navigate, type Route } from '../router.js'
 import { compareRuns } from '@t2s/core/stats/compare'
@@ -9,17 +9,14 @@ import { pct } from '../stats.js'
 import { DIFFICULTIES, ITEM_STATUSES, TERMINAL, type Evaluation, type EvaluationItem, type Question, type Source } from '../types.js'
 
 export function EvaluationsPage ({ route }: { route: Route }) {
-  const list = useAsync((signal) => get<{ items: Evaluation[] }>('/v1/evaluations?limit=100', signal), [])
+  const list = useLiveList<Evaluation>('/v1/evaluations?limit=100', 3000)
   const id = route.path[1]
   const [picked, setPicked] = useState<string[]>([])
-  useInterval(list.reload, list.data?.items.some((e) => !TERMINAL.includes(e.status)) ? 3000 : null)
   const toggle = (evId: string) => setPicked((p) => p.includes(evId) ? p.filter((x) => x !== evId) : [...p, evId])
   if (id) return <EvaluationDetail key={id} id={id} route={route} />
   return (
     <section>
-      <h1>Evaluations</h1>
-      <ErrorBox error={list.error} />
-      {!list.data && !list.error && <Loading what='evaluations' />}
+      <ListHeader title='Evaluations' what='evaluations' list={list} />
       {list.data && (
         <>
           <table class='grid' aria-label='evaluations'>
@@ -180,24 +177,9 @@ function QuestionBrowser ({ ev, rows, dbIds, route }: { ev: Evaluation, rows: Ro
     <>
       <h2>Questions</h2>
       <div class='row filters'>
-        <label>
-          status
-          <select value={status} onChange={(e) => setFilter('status', e.currentTarget.value)} aria-label='status filter'>
-            <option value=''>all</option><option value='wrong'>not correct (any)</option>{ITEM_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
-        </label>
-        <label>
-          difficulty
-          <select value={difficulty} onChange={(e) => setFilter('difficulty', e.currentTarget.value)} aria-label='difficulty filter'>
-            <option value=''>all</option>{[...DIFFICULTIES, 'none'].map((d) => <option key={d} value={d}>{d}</option>)}
-          </select>
-        </label>
-        <label>
-          database
-          <select value={db} onChange={(e) => setFilter('db', e.currentTarget.value)} aria-label='database filter'>
-            <option value=''>all</option>{dbIds.map((d) => <option key={d} value={d}>{d}</option>)}
-          </select>
-        </label>
+        <FilterSelect label='status' name='status' value={status} values={ITEM_STATUSES} extra={[['wrong', 'not correct (any)']]} onChange={(v) => setFilter('status', v)} />
+        <FilterSelect label='difficulty' name='difficulty' value={difficulty} values={[...DIFFICULTIES, 'none']} onChange={(v) => setFilter('difficulty', v)} />
+        <FilterSelect label='database' name='database' value={db} values={dbIds} onChange={(v) => setFilter('db', v)} />
         <span class='muted' data-testid='match-count'>{filtered.length} of {rows.length} questions</span>
       </div>
       {selected && <QuestionView row={selected} sourceId={ev.source.id} closeHref={link({ q: null })} />}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { followJob, get, post } from '../api.js'
-import { ErrorBox, Loading, Pager, StatusBadge, fmtTime, slicePage } from '../components.js'
+import { ErrorBox, ListHeader, Pager, StatusBadge, fmtTime, slicePage } from '../components.js'
 import { errorText, useAsync, useInterval } from '../hooks.js'
 import type { Route } from '../router.js'
 import { TERMINAL, type Job } from '../types.js'
@@ -32,10 +32,9 @@ export function JobsPage (_: { route: Route }) {
 
   return (
     <section>
-      <h1>Jobs</h1>
-      <p class='muted'>Every long operation, newest first. Running jobs update live from their event stream.</p>
-      <ErrorBox error={list.error} />
-      {!list.data && !list.error && <Loading what='jobs' />}
+      <ListHeader title='Jobs' what='jobs' list={list}>
+        <p class='muted'>Every long operation, newest first. Running jobs update live from their event stream.</p>
+      </ListHeader>
       {list.data && (
         <>
           <table class='grid' aria-label='jobs'>

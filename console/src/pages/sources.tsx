@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks'
 import { get, post } from '../api.js'
-import { ErrorBox, KeyValues, Loading, Pager, SqlView, fmtTime, slicePage } from '../components.js'
+import { ErrorBox, FilterSelect, KeyValues, ListHeader, Loading, Pager, SqlView, fmtTime, slicePage } from '../components.js'
 import { errorText, useAsync } from '../hooks.js'
 import { allQuestions } from '../questions.js'
 import { href, navigate, type Route } from '../router.js'
@@ -12,9 +12,7 @@ export function SourcesPage ({ route }: { route: Route }) {
   const source = list.data?.items.find((s) => s.id === id || s.name === id)
   return (
     <section>
-      <h1>Sources</h1>
-      <ErrorBox error={list.error} />
-      {!list.data && !list.error && <Loading what='sources' />}
+      <ListHeader title='Sources' what='sources' list={list} />
       {list.data && (
         <table class='grid' aria-label='sources'>
           <thead><tr><th>name</th><th>id</th><th>questions</th><th>databases</th><th>simple / moderate / challenging / none</th><th>registered</th></tr></thead>
@@ -87,18 +85,8 @@ function SourceDetail ({ source, route }: { source: Source, route: Route }) {
       <KeyValues rows={[['questions file', <code key='q'>{source.questions}</code>], ['databases', <code key='d'>{source.databases}</code>]]} />
       <h3>Questions</h3>
       <div class='row filters'>
-        <label>
-          database
-          <select value={db} onChange={(e) => setFilter('db', e.currentTarget.value)} aria-label='database filter'>
-            <option value=''>all</option>{source.db_ids.map((d) => <option key={d} value={d}>{d}</option>)}
-          </select>
-        </label>
-        <label>
-          difficulty
-          <select value={difficulty} onChange={(e) => setFilter('difficulty', e.currentTarget.value)} aria-label='difficulty filter'>
-            <option value=''>all</option>{[...DIFFICULTIES, 'none'].map((d) => <option key={d} value={d}>{d}</option>)}
-          </select>
-        </label>
+        <FilterSelect label='database' name='database' value={db} values={source.db_ids} onChange={(v) => setFilter('db', v)} />
+        <FilterSelect label='difficulty' name='difficulty' value={difficulty} values={[...DIFFICULTIES, 'none']} onChange={(v) => setFilter('difficulty', v)} />
         <label>text <input type='search' value={text} onChange={(e) => setFilter('text', e.currentTarget.value)} placeholder='words in question, evidence or SQL' aria-label='text filter' /></label>
       </div>
       <ErrorBox error={questions.error} />

@@ -1,20 +1,17 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { followJob, get } from '../api.js'
 import type { ChartConfiguration } from '../chart.js'
-import { ChartView, ErrorBox, Json, KeyValues, Loading, StatusBadge, fmtBytes, fmtTime } from '../components.js'
-import { useAsync, useInterval } from '../hooks.js'
+import { ChartView, ErrorBox, Json, KeyValues, ListHeader, Loading, StatusBadge, fmtBytes, fmtTime } from '../components.js'
+import { useAsync, useLiveList } from '../hooks.js'
 import { href, type Route } from '../router.js'
 import { TERMINAL, type LossPoint, type TrainingJob, type TrainingSummary } from '../types.js'
 
 export function TrainingPage ({ route }: { route: Route }) {
-  const list = useAsync((signal) => get<{ items: TrainingSummary[] }>('/v1/training-jobs', signal), [])
+  const list = useLiveList<TrainingSummary>('/v1/training-jobs', 5000)
   const id = route.path[1]
-  useInterval(list.reload, list.data?.items.some((t) => !TERMINAL.includes(t.status)) ? 5000 : null)
   return (
     <section>
-      <h1>Training</h1>
-      <ErrorBox error={list.error} />
-      {!list.data && !list.error && <Loading what='training jobs' />}
+      <ListHeader title='Training' what='training jobs' list={list} />
       {list.data && (
         <table class='grid' aria-label='training jobs'>
           <thead><tr><th>training job</th><th>adapter</th><th>dataset</th><th>method</th><th>status</th><th>step</th><th>last loss</th><th>created</th></tr></thead>

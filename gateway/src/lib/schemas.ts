@@ -28,5 +28,12 @@ export function problems (...codes: number[]): Record<number, unknown> {
  */
 export const withExamples = <T extends TSchema>(schema: T, ...examples: unknown[]): T => ({ ...schema, examples })
 
-/** A JSON success response with a description (shown by Swagger UI). */
-export const ok = (description: string, schema: TSchema) => ({ description, content: { 'application/json': { schema } } })
+/**
+ * A JSON success response with a description and an example of the body, both shown by
+ * Swagger UI. Examples are real answers of the demo stack (src/examples.json); a test
+ * validates each against its schema.
+ */
+export const ok = (description: string, schema: TSchema, example: unknown) => ({ description, content: { 'application/json': { schema, example } } })
+
+/** A success response of another media type (a stream, a file, an image), with an example of its text. */
+export const okAs = (mediaType: string, description: string, example: string) => ({ description, content: { [mediaType]: { schema: { type: 'string' }, example } } })

@@ -7,6 +7,7 @@ import { AcceptedSchema, IdParamsSchema, type Accepted } from '@t2s/core/contrac
 import { CreateDatasetBodySchema, DATASET_VERBS, DatasetListSchema, datasetServiceFor, type Dataset, type DatasetFile } from '@t2s/core/contracts/datasets'
 import { ServiceError } from '@t2s/core/errors'
 import { ok, problems, withExamples } from '../lib/schemas.js'
+import examples from '../examples.json' with { type: 'json' }
 
 const DatasetRef = Type.Unsafe<Dataset>({ $ref: 'Dataset#' })
 const FileParams = Type.Object({
@@ -29,7 +30,7 @@ const datasetRoutes: FastifyPluginAsyncTypebox<{ dataDir: string }> = async (app
       description: 'Answers 202 with the dataset id and the job building it. SFT: optional gold check in the sandbox, the recipe\'s prompts, a seeded split (test = ceil(n × test_size)). CoT: see the reasoning options.',
       headers: IdempotencyHeaders,
       body: withExamples(CreateDatasetBodySchema, { source: 'demo', kind: 'sft', test_size: 0.3, seed: 42 }),
-      response: { 202: ok('Accepted: follow job_id', AcceptedSchema), ...problems(400, 404, 422, 503) }
+      response: { 202: ok('Accepted: follow job_id', AcceptedSchema, examples.datasetAccepted), ...problems(400, 404, 422, 503) }
     }
   }, async (request, reply) => {
     const key = request.headers['idempotency-key']
@@ -38,7 +39,7 @@ const datasetRoutes: FastifyPluginAsyncTypebox<{ dataDir: string }> = async (app
   })
 
   app.get('/v1/datasets', {
-    schema: { tags: ['datasets'], summary: 'All datasets, newest first', response: { 200: ok('Datasets', DatasetListSchema) } }
+    schema: { tags: ['datasets'], summary: 'All datasets, newest first', response: { 200: ok('Datasets', DatasetListSchema, examples.datasetList) } }
   }, async () => {
     const lists = await Promise.all((['dataset', 'reasoning'] as const).map(async (s) =>
       await app.bus.call<{ items: Dataset[] }>(s, DATASET_VERBS.list, {}).catch((err: unknown) => {
@@ -51,7 +52,7 @@ const datasetRoutes: FastifyPluginAsyncTypebox<{ dataDir: string }> = async (app
   })
 
   app.get('/v1/datasets/:id', {
-    schema: { tags: ['datasets'], summary: 'A dataset: status, counts, dropped items, token statistics, manifest', params: IdParamsSchema, response: { 200: ok('The dataset', DatasetRef), ...problems(404) } }
+    schema: { tags: ['datasets'], summary: 'A dataset: status, counts, dropped items, token statistics, manifest', params: IdParamsSchema, response: { 200: ok('The dataset', DatasetRef, examples.dataset), ...problems(404) } }
   }, async (request) => {
     const { id } = request.params
     return await app.bus.call(datasetServiceFor(id), DATASET_VERBS.get, { id })
@@ -62,7 +63,7 @@ const datasetRoutes: FastifyPluginAsyncTypebox<{ dataDir: string }> = async (app
       tags: ['datasets'],
       summary: 'Download a split as JSON lines ({"messages":[system,user,assistant]} per line)',
       params: FileParams,
-      response: { 200: { description: 'JSON lines', content: { 'application/x-ndjson': { schema: NdjsonFile } } }, ...problems(404, 409) }
+      response: { 200: { description: 'JSON lines', content: { 'application/x-ndjson': { schema: NdjsonFile, example: examples.datasetFile } } }, ...problems(404, 409) }
     }
   }, async (request, reply) => {
     const { id, split } = request.params

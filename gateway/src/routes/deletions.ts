@@ -4,10 +4,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParamsSchema } from '@t2s/core/contracts/common'
 import { DATASET_VERBS, datasetServiceFor } from '@t2s/core/contracts/datasets'
 import { EVALUATION_VERBS } from '@t2s/core/contracts/evaluations'
+import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
+import { TRAINING_VERBS } from '@t2s/core/contracts/training'
 import { problems } from '../lib/schemas.js'
 
 const Deleted = { 204: { description: 'Deleted, or was not there (deleting is idempotent)', type: 'null' } }
-const idOf = (request: { params: unknown }) => (request.params as { id: string }).id
 const noContent = async (reply: FastifyReply) => await reply.code(204).send()
 
 /**
@@ -26,7 +27,7 @@ const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { ...Deleted, ...problems(400, 409) }
     }
   }, async (request, reply) => {
-    await bus.call('dataset', 'delete_source', { id: idOf(request) })
+    await bus.call('dataset', SOURCE_VERBS.delete, { id: request.params.id })
     return await noContent(reply)
   })
 
@@ -39,7 +40,7 @@ const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { ...Deleted, ...problems(400, 409) }
     }
   }, async (request, reply) => {
-    const id = idOf(request)
+    const { id } = request.params
     await bus.call(datasetServiceFor(id), DATASET_VERBS.delete, { id })
     return await noContent(reply)
   })
@@ -53,7 +54,7 @@ const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { ...Deleted, ...problems(400, 409) }
     }
   }, async (request, reply) => {
-    await bus.call('evaluator', EVALUATION_VERBS.delete, { id: idOf(request) })
+    await bus.call('evaluator', EVALUATION_VERBS.delete, { id: request.params.id })
     return await noContent(reply)
   })
 
@@ -66,7 +67,7 @@ const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { ...Deleted, ...problems(400, 409) }
     }
   }, async (request, reply) => {
-    await bus.call('trainer', 'delete_training_job', { id: idOf(request) }, 60_000)
+    await bus.call('trainer', TRAINING_VERBS.delete, { id: request.params.id }, 60_000)
     return await noContent(reply)
   })
 
@@ -79,7 +80,7 @@ const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { ...Deleted, ...problems(400, 409) }
     }
   }, async (request, reply) => {
-    await bus.jobs.remove(idOf(request))
+    await bus.jobs.remove(request.params.id)
     return await noContent(reply)
   })
 }

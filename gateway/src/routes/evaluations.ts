@@ -8,6 +8,7 @@ import {
 } from '@t2s/core/contracts/evaluations'
 import { UploadEvaluationBodySchema, uploadedBody } from '../lib/predictions-upload.js'
 import { ok, problems, withExamples } from '../lib/schemas.js'
+import examples from '../examples.json' with { type: 'json' }
 
 const EvaluationRef = Type.Unsafe({ $ref: 'Evaluation#' })
 const Predictions = Type.Record(Type.String(), Type.String(), { description: 'The official BIRD predictions object: "position": "SQL\\t----- bird -----\\tdb_id"' })
@@ -21,15 +22,15 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Send `source` and either `predictions` (the official `{"0": "SQL\\t----- bird -----\\tdb_id"}` object, paired with the questions by position, or `[{question_id, sql}]`) or `model` (a model or LoRA adapter of the student server). Or upload the official predict_dev.json as it is: multipart/form-data with the file as `predictions` and the other fields beside it. Answers 202; follow the job, then read the report.',
       // Scores the first two demo questions with their gold SQL (EX 100); `model` instead of `predictions` asks a served model.
       body: { content: { 'application/json': { schema: withExamples(CreateEvaluationBodySchema, { source: 'demo', limit: 2, predictions: { 0: "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'\t----- bird -----\tlibrary", 1: 'SELECT title FROM books WHERE pages > 650\t----- bird -----\tlibrary' } }) }, 'multipart/form-data': { schema: UploadEvaluationBodySchema } } },
-      response: { 202: ok('Accepted: the evaluation and the job scoring it', AcceptedSchema), ...problems(400, 409, 413, 503) }
+      response: { 202: ok('Accepted: the evaluation and the job scoring it', AcceptedSchema, examples.evaluationAccepted), ...problems(400, 409, 413, 503) }
     }
   }, async (request, reply) => {
-    const body = request.isMultipart() ? uploadedBody(request.body as Record<string, unknown>, (app.bus.nc?.info?.max_payload ?? 1024 * 1024) - 64 * 1024) : request.body
+    const body = request.isMultipart() ? uploadedBody(request.body as Record<string, unknown>, app.bus.maxPayload - 64 * 1024) : request.body
     return reply.code(202).send(await app.bus.call<Accepted>('evaluator', EVALUATION_VERBS.create, body, 30_000))
   })
 
   app.get('/v1/evaluations', {
-    schema: { tags: ['evaluations'], summary: 'Evaluations, newest first', querystring: EvaluationListQuerySchema, response: { 200: ok('Evaluations', EvaluationListSchema), ...problems(400) } }
+    schema: { tags: ['evaluations'], summary: 'Evaluations, newest first', querystring: EvaluationListQuerySchema, response: { 200: ok('Evaluations', EvaluationListSchema, examples.evaluationList), ...problems(400) } }
   }, async (request) => await app.bus.call('evaluator', EVALUATION_VERBS.list, request.query))
 
   app.get('/v1/evaluations/:id', {
@@ -37,7 +38,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['evaluations'],
       summary: 'The report: EX and Soft-F1 by difficulty (0-100), counts, item statuses, gold cache hits, timing, manifest',
       params: IdParamsSchema,
-      response: { 200: ok('The evaluation (scored so far, while it runs)', EvaluationRef), ...problems(404) }
+      response: { 200: ok('The evaluation (scored so far, while it runs)', EvaluationRef, examples.evaluation), ...problems(404) }
     }
   }, async (request) => await app.bus.call('evaluator', EVALUATION_VERBS.get, request.params))
 
@@ -47,7 +48,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Scored questions in file order, optionally of one status',
       params: IdParamsSchema,
       querystring: ItemsQuerySchema,
-      response: { 200: ok('A page of items', ItemPageSchema), ...problems(400, 404) }
+      response: { 200: ok('A page of items', ItemPageSchema, examples.itemPage), ...problems(400, 404) }
     }
   }, async (request) => {
     const { id } = request.params
@@ -70,7 +71,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['evaluations'],
       summary: 'The predictions in the official BIRD format: run the official scorer on this file unchanged',
       params: IdParamsSchema,
-      response: { 200: ok('{"0": "SQL\\t----- bird -----\\tdb_id", …}', Predictions), ...problems(404, 409) }
+      response: { 200: ok('{"0": "SQL\\t----- bird -----\\tdb_id", …}', Predictions, examples.predictions), ...problems(404, 409) }
     }
   }, async (request, reply) => {
     const { id } = request.params

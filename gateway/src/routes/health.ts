@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { NatsConnection } from '@nats-io/transport-node'
-import { Svcm } from '@nats-io/services'
 import { Type } from 'typebox'
 import { freeBytesSync, minFreeBytes } from '@t2s/core/lifecycle/usage'
+import examples from '../examples.json' with { type: 'json' }
+import { ok } from '../lib/schemas.js'
 
 const Health = Type.Object({ status: Type.String() })
 const Ready = Type.Object({
@@ -23,16 +23,6 @@ const PROBE_LIMIT = { max: 1200, timeWindow: 60_000, keyGenerator: (request: { i
 // Below this, SQLite and the NATS file store start failing their writes.
 const MIN_FREE_BYTES = 1024 * 1024
 
-/** A JetStream API request answered within 2 s (nats-server's JetStream can hang on a full disk). */
-async function jetStreamAnswers (nc: NatsConnection): Promise<boolean> {
-  try {
-    await nc.request('$JS.API.INFO', undefined, { timeout: 2000 })
-    return true
-  } catch {
-    return false
-  }
-}
-
 /**
  * Liveness (the process answers) and readiness (NATS, JetStream, every expected service, and
  * room on DATA_DIR's disk). Route module shape: see routes/sql.ts.
@@ -40,27 +30,13 @@ async function jetStreamAnswers (nc: NatsConnection): Promise<boolean> {
 const healthRoutes: FastifyPluginAsyncTypebox<{ services: string[], dataDir: string }> = async (app, { services: expected, dataDir }) => {
   const bus = app.bus
   const lowMark = minFreeBytes()
-  app.get('/healthz', { config: { rateLimit: PROBE_LIMIT }, schema: { tags: ['health'], summary: 'Liveness', security: [], response: { 200: Health } } }, async () => ({ status: 'ok' }))
+  app.get('/healthz', { config: { rateLimit: PROBE_LIMIT }, schema: { tags: ['health'], summary: 'Liveness', security: [], response: { 200: ok('Alive', Health, examples.health) } } }, async () => ({ status: 'ok' }))
 
-  app.get('/readyz', { config: { rateLimit: PROBE_LIMIT }, schema: { tags: ['health'], summary: 'Readiness: NATS, JetStream and each service answer, and DATA_DIR has room', security: [], response: { 200: Ready, 503: Ready } } }, async (_request, reply) => {
-    const services: Record<string, boolean> = Object.fromEntries(expected.map((s) => [s, false]))
+  app.get('/readyz', { config: { rateLimit: PROBE_LIMIT }, schema: { tags: ['health'], summary: 'Readiness: NATS, JetStream and each service answer, and DATA_DIR has room', security: [], response: { 200: ok('Ready', Ready, examples.ready), 503: ok('Not ready: reasons says why', Ready, examples.notReady) } } }, async (_request, reply) => {
+    const { nats, jetstream, services } = await bus.probe(expected)
     const reasons: string[] = []
-    let nats = false
-    if (bus.nc && !bus.nc.isClosed()) {
-      try {
-        await Promise.race([bus.nc.flush(), new Promise((_resolve, reject) => setTimeout(() => reject(new Error('flush timeout')), 1000))])
-        nats = true
-        const [pings, js] = await Promise.all([
-          new Svcm(bus.nc).client({ strategy: 'stall', stall: 150, maxWait: 1000 }).ping(),
-          jetStreamAnswers(bus.nc)
-        ])
-        for await (const p of pings) if (p.name in services) services[p.name] = true
-        if (!js) reasons.push('JetStream does not answer (its store out of disk space, or a NATS cluster without quorum): jobs cannot start or progress')
-      } catch {
-        // Not ready: reported below.
-      }
-    }
     if (!nats) reasons.push('NATS does not answer')
+    else if (!jetstream) reasons.push('JetStream does not answer (its store out of disk space, or a NATS cluster without quorum): jobs cannot start or progress')
     for (const [name, up] of Object.entries(services)) if (nats && !up) reasons.push(`no ${name} instance answers`)
     const free = freeBytesSync(dataDir)
     if (free !== null && free < MIN_FREE_BYTES) reasons.push(`DATA_DIR's disk is full (${free} bytes free): jobs that write fail until space is freed`)

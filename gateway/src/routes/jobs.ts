@@ -1,11 +1,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
 import { Type } from 'typebox'
 import { IdParamsSchema, JobStatusSchema, TERMINAL_STATUSES } from '@t2s/core/contracts/common'
-import { eventSubject, EVENTS_STREAM } from '@t2s/core/contracts/subjects'
-import type { JobEvent } from '@t2s/core/jobs/store'
-import { ok, problems } from '../lib/schemas.js'
+import { ok, okAs, problems } from '../lib/schemas.js'
+import examples from '../examples.json' with { type: 'json' }
 
 const JobRef = { $ref: 'Job#' }
 const JobList = Type.Object({ items: Type.Array(Type.Unsafe(JobRef)), total: Type.Integer() })
@@ -34,18 +32,18 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     else json(request, text, done)
   })
   app.get('/v1/jobs', {
-    schema: { tags: ['jobs'], summary: 'List jobs, newest first', querystring: ListQuery, response: { 200: ok('Jobs', JobList), ...problems(400) } }
+    schema: { tags: ['jobs'], summary: 'List jobs, newest first', querystring: ListQuery, response: { 200: ok('Jobs', JobList, examples.jobList), ...problems(400) } }
   }, async (request) => {
     const items = await bus.jobs.list(request.query)
     return { items, total: items.length }
   })
 
   app.get('/v1/jobs/:id', {
-    schema: { tags: ['jobs'], summary: 'A job: status, progress, result or error', params: IdParamsSchema, response: { 200: ok('The job', Type.Unsafe(JobRef)), ...problems(404) } }
+    schema: { tags: ['jobs'], summary: 'A job: status, progress, result or error', params: IdParamsSchema, response: { 200: ok('The job', Type.Unsafe(JobRef), examples.job), ...problems(404) } }
   }, async (request) => await bus.jobs.require(request.params.id))
 
   app.post('/v1/jobs/:id/cancel', {
-    schema: { tags: ['jobs'], summary: 'Cancel a job; workers stop starting new work within 2 s', params: IdParamsSchema, response: { 200: ok('The job after the request', Type.Unsafe(JobRef)), ...problems(404) } }
+    schema: { tags: ['jobs'], summary: 'Cancel a job; workers stop starting new work within 2 s', params: IdParamsSchema, response: { 200: ok('The job after the request', Type.Unsafe(JobRef), examples.cancelledJob), ...problems(404) } }
   }, async (request) => await bus.jobs.cancel(request.params.id))
 
   app.get('/v1/jobs/:id/events', {
@@ -54,18 +52,13 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Progress as server-sent events (status, progress, log, metric); resumable with Last-Event-ID; ends after the final status',
       params: IdParamsSchema,
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]+$' })) }),
-      response: { 200: { description: 'An event stream; each event id is its stream sequence', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...problems(404) }
+      response: { 200: okAs('text/event-stream', 'An event stream; each event id is its stream sequence', examples.jobEvents), ...problems(404) }
     }
   }, async (request, reply) => {
     const id = request.params.id
     await bus.jobs.require(id)
     const lastId = Number(request.headers['last-event-id'] ?? 0)
-    const js = jetstream(bus.nc!)
-    const consumer = await js.consumers.get(EVENTS_STREAM, {
-      filter_subjects: eventSubject(id),
-      ...(lastId > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastId + 1 } : { deliver_policy: DeliverPolicy.All })
-    })
-    const messages = await consumer.consume()
+    const feed = await bus.events(id, lastId)
     // The stream is written to the socket directly; the headers fastify and its plugins set
     // on the reply so far (CORS, security headers, rate-limit counters) go out with it.
     reply.hijack()
@@ -79,14 +72,14 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!raw.writableEnded) raw.write(': the gateway is shutting down; reconnect with Last-Event-ID\nretry: 1000\n\n')
       finish()
     }
-    const finish = () => { clearInterval(timer); open.delete(endForShutdown); void messages.close(); if (!raw.writableEnded) raw.end() }
+    const finish = () => { clearInterval(timer); open.delete(endForShutdown); void feed.close(); if (!raw.writableEnded) raw.end() }
     open.add(endForShutdown)
     // Heartbeats keep proxies from closing an idle stream; the record check ends a stream
     // whose final status event was never published (its worker crashed at that moment).
     const timer = setInterval(() => {
       raw.write(': ping\n\n')
       void bus.jobs.get(id).then((job) => {
-        if (job && TERMINAL_STATUSES.includes(job.status) && messages.getPending() === 0) {
+        if (job && TERMINAL_STATUSES.includes(job.status) && feed.pending() === 0) {
           raw.write(`event: status\ndata: ${JSON.stringify({ type: 'status', job_id: id, status: job.status, progress: job.progress, time: job.updated_at })}\n\n`)
           finish()
         }
@@ -94,9 +87,8 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }, HEARTBEAT_MS)
     raw.on('close', finish)
     try {
-      for await (const m of messages) {
-        const e = m.json<JobEvent>()
-        raw.write(`id: ${m.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
+      for await (const { seq, event: e } of feed) {
+        raw.write(`id: ${seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
         if (e.type === 'status' && e.status && TERMINAL_STATUSES.includes(e.status)) break
       }
     } finally {

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MAX_REWARD_ITEMS, REWARD_VERBS, RewardRequestSchema, RewardResponseSchema } from '@t2s/core/contracts/rewards'
 import { ok, problems, withExamples } from '../lib/schemas.js'
+import examples from '../examples.json' with { type: 'json' }
 
 // A batch may hold slow queries: each item has its own time limit, the batch shares the sandbox.
 const REWARD_CALL_MS = 300_000
@@ -18,7 +19,7 @@ const rewardRoutes: FastifyPluginAsyncTypebox = async (app) => {
         "defaults are Arctic-Text2SQL-R1's 1 / 0.1 / 0 and no format term. An item whose gold SQL fails has reward null.",
       // The first two demo questions: one as SQL (the gold, reward 1), one as a fenced completion.
       body: withExamples(RewardRequestSchema, { source: 'demo', items: [{ question_id: 0, sql: "SELECT COUNT(book_id) FROM books WHERE genre = 'Mystery'" }, { question_id: 1, completion: '```sql\nSELECT title FROM books WHERE pages > 650\n```' }] }),
-      response: { 200: ok('One scored item per request item, in order', RewardResponseSchema), ...problems(400, 409, 413, 503, 504) }
+      response: { 200: ok('One scored item per request item, in order', RewardResponseSchema, examples.rewards), ...problems(400, 409, 413, 503, 504) }
     }
   }, async (request) => await bus.call('evaluator', REWARD_VERBS.score, request.body, REWARD_CALL_MS))
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { SchemaParamsSchema, SchemaQuerySchema } from '@t2s/core/contracts/schema'
 import { ok, problems } from '../lib/schemas.js'
+import examples from '../examples.json' with { type: 'json' }
 
 const schemaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const bus = app.bus
@@ -12,9 +13,9 @@ const schemaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: "A database's schema as the prompt builder renders it: the CREATE TABLE texts and, when asked, column descriptions and sample rows",
       params: SchemaParamsSchema,
       querystring: SchemaQuerySchema,
-      response: { 200: ok('The schema text of the prompt', Type.Unsafe({ $ref: 'DatabaseSchema#' })), ...problems(400, 404) }
+      response: { 200: ok('The schema text of the prompt', Type.Unsafe({ $ref: 'DatabaseSchema#' }), examples.databaseSchema), ...problems(400, 404) }
     }
-  }, async (request) => await bus.call('dataset', 'get_schema', { ...(request.params as object), ...(request.query as object) }, 30_000))
+  }, async (request) => await bus.call('dataset', 'get_schema', { ...request.params, ...request.query }, 30_000))
 }
 
 export default fp(schemaRoutes, { name: 'routes/schema', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ExecuteSqlBodySchema, SQL_VERBS, type SqlResultJson } from '@t2s/core/contracts/sql'
 import { ok, problems, withExamples } from '../lib/schemas.js'
+import examples from '../examples.json' with { type: 'json' }
 
 /**
  * The shape every route module follows (docs/gateway.md): a FastifyPluginAsyncTypebox, so
@@ -17,7 +18,7 @@ const sqlRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Run one read-only query on a source database in the sandbox',
       description: 'The query runs in a separate process, read-only, killed at timeout_ms. Anything but a single read-only statement (writes, ATTACH, PRAGMA assignments, VACUUM INTO, stacked statements) is rejected before it runs. Query outcomes (error, timeout, rejected) are results, not HTTP errors.',
       body: withExamples(ExecuteSqlBodySchema, { source: 'demo', db_id: 'library', sql: 'SELECT count(*) FROM loans' }),
-      response: { 200: ok('The outcome', Type.Unsafe({ $ref: 'SqlResult#' })), ...problems(400, 404, 503) }
+      response: { 200: ok('The outcome', Type.Unsafe({ $ref: 'SqlResult#' }), examples.sqlResult), ...problems(400, 404, 503) }
     }
   }, async (request) => await app.bus.call<SqlResultJson>('dataset', SQL_VERBS.execute, request.body, request.body.timeout_ms + 15_000))
 }

@@ -76,3 +76,14 @@ export async function waitFor (check: () => boolean, ms: number): Promise<boolea
   }
   return check()
 }
+
+/** CPU time (user + system, in clock ticks) a process has used; -1 once it is gone. */
+export function cpuTicks (pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(fields[11]) + Number(fields[12])
+  } catch {
+    return -1
+  }
+}
