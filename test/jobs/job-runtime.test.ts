@@ -10,7 +10,6 @@ import { createLogger } from '@t2s/core/log'
 import { ensureJetStream } from '@t2s/core/jobs/setup'
 import { JobStore, newId } from '@t2s/core/jobs/store'
 import type { JobRecord } from '@t2s/core/contracts/common'
-import { jobKey, jobSubject } from '@t2s/core/contracts/subjects'
 import { waitJobDone } from '../helpers/jobs.js'
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js'
 import { startTs, waitFor, type Proc } from '../helpers/processes.js'
@@ -117,26 +116,8 @@ describe('job runtime with a real nats-server', { timeout: 180_000 }, () => {
   // written straight onto the bus (no service in between) with params the kind cannot read
   // fails at once, naming the field, and nothing of it runs.
   test('a job crafted on the bus with bad params fails at once naming the field, and never runs', async () => {
-    const id = newId('job')
-    const t = new Date().toISOString()
-    const record: JobRecord = {
-      id,
-      kind: 'test.fanout',
-      service: 'testsvc',
-      status: 'queued',
-      progress: { done: 0, total: null, unit: 'items' },
-      resource: null,
-      params: { n: 'many' },
-      result: null,
-      error: null,
-      attempts: 0,
-      created_at: t,
-      updated_at: t,
-      started_at: null,
-      finished_at: null
-    }
-    await store.kv.create(jobKey(id), JSON.stringify(record))
-    await store.js.publish(jobSubject('testsvc'), JSON.stringify({ type: 'start', job_id: id }))
+    // JobStore.submit only writes the record and its start message: nothing checks params on the way.
+    const { id } = await submit('test.fanout', { n: 'many' })
     const done = await waitDone(id)
     assert.equal(done.status, 'failed')
     assert.equal(done.error, `job ${id} (test.fanout) has params its kind cannot run: params.n must be integer`)

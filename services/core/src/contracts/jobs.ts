@@ -18,7 +18,6 @@ export const JOB_KINDS = {
   evaluation: 'evaluation.run',
   training: 'training.sft'
 } as const
-export type JobKindName = typeof JOB_KINDS[keyof typeof JOB_KINDS]
 
 /** What every dataset job adds to its request: the record it builds and the resolved source. */
 const DatasetJobIds = {
