@@ -112,6 +112,27 @@ describe('job runtime with a real nats-server', { timeout: 180_000 }, () => {
     assert.match(done.error ?? '', /test\.nope/)
   })
 
+  // A job's params are checked against its kind's schema once, before the kind runs: a record
+  // written straight onto the bus (no service in between) with params the kind cannot read
+  // fails at once, naming the field, and nothing of it runs.
+  test('a job crafted on the bus with bad params fails at once naming the field, and never runs', async () => {
+    // JobStore.submit only writes the record and its start message: nothing checks params on the way.
+    const { id } = await submit('test.fanout', { n: 'many' })
+    const done = await waitDone(id)
+    assert.equal(done.status, 'failed')
+    assert.equal(done.error, `job ${id} (test.fanout) has params its kind cannot run: params.n must be integer`)
+    assert.equal(done.attempts, 0)
+    assert.equal(done.started_at, null)
+    assert.deepEqual(committed(id), [])
+    assert.deepEqual(done.progress, { done: 0, total: null, unit: 'items' })
+
+    const extra = await waitDone((await submit('test.fail', { mode: 'unread', mood: 'x' })).id)
+    assert.equal(extra.error, `job ${extra.id} (test.fail) has params its kind cannot run: params must not have property 'mood'`)
+    const missing = await waitDone((await submit('test.single', {})).id)
+    assert.equal(missing.error, `job ${missing.id} (test.single) has params its kind cannot run: params must have required property 'steps'`)
+    assert.equal(readFileSync(join(dir, 'exec.log'), 'utf8').split('\n').filter((l) => l === 'fail:unread').length, 0)
+  })
+
   // Issue 12 finding 6: work bound to fail again was retried 5 times, then reported only as
   // "failed on every attempt; see the service log".
   for (const [mode, reason] of [

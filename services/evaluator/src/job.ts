@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { ItemStatus } from '@t2s/core/contracts/evaluations'
 import { JobFailure, ServiceError } from '@t2s/core/errors'
+import { EvaluationJobParamsSchema, JOB_KINDS, type EvaluationJobParams } from '@t2s/core/contracts/jobs'
 import type { FanOutJobKind, JobContext } from '@t2s/core/jobs/kinds'
 import { LlmError } from '@t2s/core/llm/index'
 import type { ModelServerRegistry } from '@t2s/core/models/servers'
@@ -14,7 +15,7 @@ import type { Scorer } from './score.js'
 import type { EvaluationStore } from './store.js'
 import { majorityVote } from './vote.js'
 
-export const EVALUATION_KIND = 'evaluation.run'
+export const EVALUATION_KIND = JOB_KINDS.evaluation
 const SCORER_VERSION = 'bird-ex-1'
 
 /** What an item's run produces; the question's own fields are added at commit. */
@@ -47,17 +48,18 @@ export interface EvaluationJobDeps {
 const MAX_ANSWER_CHARS = 100_000
 const METRIC_EVERY_MS = 1000
 
-const evalIdOf = (ctx: JobContext): string => String(ctx.job.params.evaluation_id)
+type Ctx = JobContext<EvaluationJobParams>
+const evalIdOf = (ctx: Ctx): string => ctx.params.evaluation_id
 
 /**
  * One question per fan-out item (key = its position): any replica may score any question,
  * and each result is committed with its item before the ack, so a crash loses or repeats
  * nothing; a redelivered question whose row exists is skipped by the job runtime.
  */
-export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, ItemResult> {
+export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, ItemResult, typeof EvaluationJobParamsSchema> {
   const lastMetric = new Map<string, number>()
 
-  async function plan (ctx: JobContext) {
+  async function plan (ctx: Ctx) {
     const evalId = evalIdOf(ctx)
     let ec: EvalContext
     try {
@@ -96,7 +98,7 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
     return ec.questions.map((_q, i) => ({ key: String(i), data: i }))
   }
 
-  async function generate (ctx: JobContext, ec: EvalContext, idx: number): Promise<Pick<ItemResult, 'sql' | 'answer' | 'prompt_tokens' | 'completion_tokens'> | { failed: string }> {
+  async function generate (ctx: Ctx, ec: EvalContext, idx: number): Promise<Pick<ItemResult, 'sql' | 'answer' | 'prompt_tokens' | 'completion_tokens'> | { failed: string }> {
     const q = ec.questions[idx]
     const o = ec.options
     const dbPath = ec.dbPath(q.db_id)
@@ -138,7 +140,7 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
     }
   }
 
-  async function runItem (ctx: JobContext, item: { key: string, data: number }): Promise<ItemResult> {
+  async function runItem (ctx: Ctx, item: { key: string, data: number }): Promise<ItemResult> {
     const started = performance.now()
     const evalId = evalIdOf(ctx)
     const ec = deps.contexts.get(evalId)
@@ -179,7 +181,7 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
   }
 
   // A running EX on the job's event stream, at most once a second per process.
-  async function metric (ctx: JobContext, evalId: string): Promise<void> {
+  async function metric (ctx: Ctx, evalId: string): Promise<void> {
     const now = Date.now()
     if (now - (lastMetric.get(evalId) ?? 0) < METRIC_EVERY_MS) return
     lastMetric.set(evalId, now)
@@ -190,12 +192,13 @@ export function evaluationKind (deps: EvaluationJobDeps): FanOutJobKind<number, 
   return {
     kind: EVALUATION_KIND,
     unit: 'questions',
-    concurrency: (job) => Number(job.params.concurrency ?? 32),
+    params: EvaluationJobParamsSchema,
+    concurrency: (p) => p.concurrency,
     plan,
     runItem,
     isOk: (r) => r.status !== 'llm_error',
-    commitItem: (_db, job, item, r) => {
-      const evalId = String(job.params.evaluation_id)
+    commitItem: (_db, _job, item, r, p) => {
+      const evalId = p.evaluation_id
       const q = deps.contexts.get(evalId).questions[item.data]
       deps.store.insertItem(evalId, {
         idx: item.data,

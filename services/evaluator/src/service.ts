@@ -2,6 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { Accepted } from '@t2s/core/contracts/common'
 import type { CreateEvaluationBody, Evaluation, EvaluationItem, GenerateSqlBody, GenerateSqlResult, ItemChunk, ItemStatus, Models } from '@t2s/core/contracts/evaluations'
 import type { ResolvedSource } from '@t2s/core/contracts/sources'
+import type { EvaluationJobParams } from '@t2s/core/contracts/jobs'
 import { badRequest, conflict, ServiceError, unavailable } from '@t2s/core/errors'
 import { newId, type JobStore } from '@t2s/core/jobs/store'
 import { activeJobsUsing, refuseWhileUsed } from '@t2s/core/lifecycle/deletion'
@@ -77,7 +78,7 @@ export class EvaluationService {
         id: jobId,
         kind: EVALUATION_KIND,
         service: 'evaluator',
-        params: { evaluation_id: id, source: src.name, model: model ?? null, questions: planned, ...opts },
+        params: { evaluation_id: id, source: src.name, model: model ?? null, questions: planned, ...opts } satisfies EvaluationJobParams,
         resource: { type: 'evaluation', id },
         unit: 'questions'
       })

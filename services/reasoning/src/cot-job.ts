@@ -3,8 +3,7 @@
 // kept answers as the recipe's CoT JSONL, split like the SFT datasets.
 import { join } from 'node:path'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { JobRecord } from '@t2s/core/contracts/common'
-import type { CotDatasetBody } from '@t2s/core/contracts/datasets'
+import { CotJobParamsSchema, JOB_KINDS, type CotJobParams } from '@t2s/core/contracts/jobs'
 import type { Question, ResolvedSource } from '@t2s/core/contracts/sources'
 import { artifactDir, writeJsonlAtomic } from '@t2s/core/datasets/artifacts'
 import { seededSplit } from '@t2s/core/datasets/split'
@@ -26,16 +25,10 @@ import { throwIfUnavailable } from '@t2s/core/sql/messages'
 import { cotStatsReader, type CotStats } from './cot-stats.js'
 import { goldVerdict, judge, type DropReason, type Verdict } from './verdict.js'
 
-export const COT_JOB_KIND = 'dataset.cot'
+export const COT_JOB_KIND = JOB_KINDS.cotDataset
 
 /** Temperature of the re-asks of a rejected item (attempts > 1), a fixed part of the API (the `attempts` field of a CoT dataset says so). */
 export const RETRY_TEMPERATURE = 0.7
-
-export type CotJobParams = CotDatasetBody & {
-  dataset_id: string
-  source_id: string
-  teacher: { server?: string, model: string, temperature: number, max_tokens?: number }
-}
 
 export type CotItemData = Pick<Question, 'index' | 'question_id' | 'db_id' | 'question' | 'evidence' | 'sql'>
 
@@ -68,17 +61,15 @@ export interface CotJobDeps {
 }
 
 interface JobEnv { src: ResolvedSource, builder: PromptBuilder }
+type Ctx = JobContext<CotJobParams>
 
-const params = (job: JobRecord) => job.params as CotJobParams
-
-export function cotDatasetJob (deps: CotJobDeps): FanOutJobKind<CotItemData, CotItemResult> {
+export function cotDatasetJob (deps: CotJobDeps): FanOutJobKind<CotItemData, CotItemResult, typeof CotJobParamsSchema> {
   const renderer = deps.renderer ?? new SchemaRenderer()
   // Per job and process: the source's files and a prompt builder (its schema cache is shared).
   const envs = new Map<string, Promise<JobEnv>>()
-  const jobEnv = (job: JobRecord): Promise<JobEnv> => {
+  const jobEnv = ({ job, params: p }: Ctx): Promise<JobEnv> => {
     let env = envs.get(job.id)
     if (!env) {
-      const p = params(job)
       env = resolveSource(deps.nc, p.source_id).then((src) => ({
         src,
         builder: new PromptBuilder({ preset: 'cookbook', cot_layout: p.layout }, { renderer })
@@ -95,17 +86,18 @@ export function cotDatasetJob (deps: CotJobDeps): FanOutJobKind<CotItemData, Cot
   return {
     kind: COT_JOB_KIND,
     unit: 'questions',
-    concurrency: (job) => params(job).concurrency,
+    params: CotJobParamsSchema,
+    concurrency: (p) => p.concurrency,
 
     plan: async (ctx) => {
-      const p = params(ctx.job)
+      const p = ctx.params
       try {
         await deps.servers.resolve(p.teacher.server ?? 'teacher')
       } catch (err) {
         if (err instanceof ServiceError) throw new JobFailure(err.message)
         throw err
       }
-      const { src } = await jobEnv(ctx.job)
+      const { src } = await jobEnv(ctx)
       const questions = loadQuestions(src, p)
       checkDatabaseFiles(src.databases_path, questions)
       return questions.map((q) => ({
@@ -114,7 +106,7 @@ export function cotDatasetJob (deps: CotJobDeps): FanOutJobKind<CotItemData, Cot
       }))
     },
 
-    runItem: async (ctx, item) => await runItem(ctx, item, deps, await jobEnv(ctx.job)),
+    runItem: async (ctx, item) => await runItem(ctx, item, deps, await jobEnv(ctx)),
 
     isOk: (r) => r.kept,
 
@@ -126,7 +118,7 @@ export function cotDatasetJob (deps: CotJobDeps): FanOutJobKind<CotItemData, Cot
 
     finish: async (ctx) => {
       try {
-        return await finish(ctx, deps, await jobEnv(ctx.job), readStats)
+        return await finish(ctx, deps, await jobEnv(ctx), readStats)
       } finally {
         envs.delete(ctx.job.id)
       }
@@ -154,8 +146,8 @@ function loadQuestions (src: ResolvedSource, p: CotJobParams): Question[] {
   }
 }
 
-async function runItem (ctx: JobContext, item: Item<CotItemData>, deps: CotJobDeps, env: JobEnv): Promise<CotItemResult> {
-  const p = params(ctx.job)
+async function runItem (ctx: Ctx, item: Item<CotItemData>, deps: CotJobDeps, env: JobEnv): Promise<CotItemResult> {
+  const p = ctx.params
   const q = item.data
   const dbPath = databaseFile(env.src.databases_path, q.db_id)
   const run = async (sql: string) => throwIfUnavailable(await deps.sandbox.execute(dbPath, sql, { timeoutMs: deps.sqlTimeoutMs, maxRows: deps.maxRows, signal: ctx.signal, group: ctx.job.id }))
@@ -206,8 +198,8 @@ async function runItem (ctx: JobContext, item: Item<CotItemData>, deps: CotJobDe
 
 interface ItemRow { idx: number, question_id: number | null, db_id: string, kept: number, reason: string | null, detail: string | null, answer: string | null }
 
-async function finish (ctx: JobContext, deps: CotJobDeps, env: JobEnv, readStats: (jobId: string) => CotStats): Promise<Record<string, unknown>> {
-  const p = params(ctx.job)
+async function finish (ctx: Ctx, deps: CotJobDeps, env: JobEnv, readStats: (jobId: string) => CotStats): Promise<Record<string, unknown>> {
+  const p = ctx.params
   const questions = new Map(loadQuestions(env.src, p).map((q) => [q.index, q]))
   const rows = deps.db.prepare('SELECT idx, question_id, db_id, kept, reason, detail, answer FROM cot_items WHERE job_id = ? ORDER BY idx').all(ctx.job.id) as ItemRow[]
   const dropped = rows.filter((r) => !r.kept).map((r) => ({

@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { Type } from 'typebox'
 import { IdParamsSchema, PageQuerySchema, TERMINAL_STATUSES, type Accepted, type JobRecord } from '@t2s/core/contracts/common'
 import { DATASET_VERBS, datasetServiceFor, type DatasetFile } from '@t2s/core/contracts/datasets'
+import type { TrainingJobParams } from '@t2s/core/contracts/jobs'
 import { CreateTrainingJobBodySchema, TRAINING_VERBS, type CreateTrainingJobBody, type TrainingJob, type TrainingMethod } from '@t2s/core/contracts/training'
 import { artifactDir } from '@t2s/core/datasets/artifacts'
 import { badRequest, conflict, notFound, ServiceError } from '@t2s/core/errors'
@@ -90,7 +91,7 @@ export async function buildTrainerApp (deps: TrainerAppDeps) {
     const settings = grpo ? body.grpo ?? {} : hyperparameters
     repo.insert({ id, job_id: jobId, adapter_name: adapterName, dataset: body.dataset, train_file: trainFile, base_model: baseModel, method, hyperparameters: JSON.stringify(settings), config: JSON.stringify(config) })
     try {
-      const job = await deps.jobs.submit({ id: jobId, kind: TRAINING_KIND, service: 'trainer', params: { training_id: id, dataset: body.dataset, adapter_name: adapterName, method }, resource: { type: 'training_job', id }, unit: 'steps' })
+      const job = await deps.jobs.submit({ id: jobId, kind: TRAINING_KIND, service: 'trainer', params: { training_id: id, dataset: body.dataset, adapter_name: adapterName, method } satisfies TrainingJobParams, resource: { type: 'training_job', id }, unit: 'steps' })
       return { id, job_id: job.id, status: job.status }
     } catch (err) {
       repo.delete(id)

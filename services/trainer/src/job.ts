@@ -3,6 +3,7 @@ import { join, posix, relative, sep } from 'node:path'
 import type { TrainingJob } from '@t2s/core/contracts/training'
 import { artifactDir } from '@t2s/core/datasets/artifacts'
 import { JobFailure } from '@t2s/core/errors'
+import { JOB_KINDS, TrainingJobParamsSchema, type TrainingJobParams } from '@t2s/core/contracts/jobs'
 import type { JobContext, SingleJobKind } from '@t2s/core/jobs/kinds'
 import type { LlmClient } from '@t2s/core/llm/index'
 import { fileSha256 } from '@t2s/core/util/digest'
@@ -13,7 +14,7 @@ import { folderDigests, publishFolder } from './publish.js'
 import type { TrainingRepo, TrainingRow } from './repo.js'
 import { absolute, runDir } from './trainer-config.js'
 
-export const TRAINING_KIND = 'training.sft'
+export const TRAINING_KIND = JOB_KINDS.training
 
 export interface StudentServer {
   client: LlmClient
@@ -37,8 +38,8 @@ type Artifacts = TrainingJob['artifacts']
 
 const PROGRESS_EVERY_MS = 500
 
-export function trainingJobKind (deps: TrainingDeps): SingleJobKind {
-  return { kind: TRAINING_KIND, unit: 'steps', run: async (ctx) => await runTraining(deps, ctx) }
+export function trainingJobKind (deps: TrainingDeps): SingleJobKind<typeof TrainingJobParamsSchema> {
+  return { kind: TRAINING_KIND, unit: 'steps', params: TrainingJobParamsSchema, run: async (ctx) => await runTraining(deps, ctx) }
 }
 
 /**
@@ -47,9 +48,9 @@ export function trainingJobKind (deps: TrainingDeps): SingleJobKind {
  * publish what it produced. A redelivery runs the same config again and the trainer
  * resumes from its newest complete checkpoint (or reports an already finished run).
  */
-async function runTraining (deps: TrainingDeps, ctx: JobContext): Promise<Record<string, unknown>> {
+async function runTraining (deps: TrainingDeps, ctx: JobContext<TrainingJobParams>): Promise<Record<string, unknown>> {
   const { repo, dataDir } = deps
-  const id = String(ctx.job.resource?.id ?? ctx.job.params.training_id)
+  const id = ctx.job.resource?.id ?? ctx.params.training_id
   const row = repo.require(id)
   const dir = join(dataDir, runDir(id))
   mkdirSync(dir, { recursive: true })

@@ -2,6 +2,8 @@ import { dirname } from 'node:path'
 import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { TERMINAL_STATUSES, type JobRecord } from '../contracts/common.js'
+import { compileSchema } from '../contracts/validate.js'
+import { ServiceError } from '../errors.js'
 import { itemSubject, jobSubject, WORK_STREAM } from '../contracts/subjects.js'
 import type { Logger } from '../log.js'
 import type { StateDb } from '../state-db.js'
@@ -54,6 +56,9 @@ const ITEM_MESSAGES_HELD = 128
 export class JobWorker {
   private readonly js: JetStreamClient
   private readonly kinds = new Map<string, JobKind>()
+  private readonly checkParams = new Map<string, (value: unknown, what?: string) => unknown>()
+  // Params of the jobs this process has taken up, as checked (and defaulted) by their kind's schema.
+  private readonly jobParams = new Map<string, unknown>()
   private readonly tuning: ConsumerTuning
   private readonly running = new Map<string, Set<AbortController>>()
   private readonly jobSems = new Map<string, Semaphore>()
@@ -71,7 +76,10 @@ export class JobWorker {
   constructor (private readonly opts: WorkerOptions) {
     this.js = jetstream(opts.nc)
     this.tuning = { ...DEFAULT_TUNING, ...opts.tuning }
-    for (const k of opts.kinds) this.kinds.set(k.kind, k)
+    for (const k of opts.kinds) {
+      this.kinds.set(k.kind, k)
+      this.checkParams.set(k.kind, compileSchema(k.params))
+    }
     this.sql = this.prepare()
     this.itemSlots = new FairSemaphore(opts.itemConcurrency ?? 32)
   }
@@ -130,6 +138,7 @@ export class JobWorker {
         if (TERMINAL_STATUSES.includes(job.status)) {
           // Finished jobs need no per-job state any more.
           this.jobSems.delete(job.id)
+          this.jobParams.delete(job.id)
           this.lastProgress.delete(job.id)
           this.jobCache.delete(job.id)
         }
@@ -175,10 +184,36 @@ export class JobWorker {
     }
   }
 
-  private context (job: JobRecord, delivery: number, controller: AbortController): JobContext {
+  /**
+   * The job's params as its kind's schema reads them, checked once per job and process.
+   * Throws a BAD_REQUEST ServiceError naming the field when they do not fit.
+   */
+  private params (kind: JobKind, job: JobRecord): unknown {
+    if (this.jobParams.has(job.id)) return this.jobParams.get(job.id)
+    // A copy: the schema fills in defaults, and the record in the cache stays as stored.
+    const params = this.checkParams.get(kind.kind)!(structuredClone(job.params), 'params')
+    // Ended jobs leave through the KV watch; the cap covers a watch that missed some.
+    if (this.jobParams.size >= 4096) this.jobParams.delete(this.jobParams.keys().next().value!)
+    this.jobParams.set(job.id, params)
+    return params
+  }
+
+  /** Why the job's params cannot be run by its kind, or null when they can. */
+  private paramsProblem (kind: JobKind, job: JobRecord): string | null {
+    try {
+      this.params(kind, job)
+      return null
+    } catch (err) {
+      if (err instanceof ServiceError) return `job ${job.id} (${job.kind}) has params its kind cannot run: ${err.message}`
+      throw err
+    }
+  }
+
+  private context (kind: JobKind, job: JobRecord, delivery: number, controller: AbortController): JobContext<any> {
     const { store, db, log } = this.opts
     return {
       job,
+      params: this.params(kind, job),
       signal: controller.signal,
       log: log.child({ job: job.id, kind: job.kind }),
       delivery,
@@ -218,6 +253,14 @@ export class JobWorker {
       return
     }
     const delivery = m.info.deliveryCount
+    // Checked before anything runs: a job with unreadable params fails at once, naming the field.
+    const badParams = this.paramsProblem(kind, job)
+    if (badParams !== null) {
+      this.opts.log.error({ job: job.id, kind: job.kind }, badParams)
+      await store.transition(job.id, 'failed', { error: badParams })
+      m.ack()
+      return
+    }
     if (msg.type === 'start') {
       // A job that writes (all of them: state DB, artifacts) does not start on a disk without room.
       const noRoom = this.opts.db.name === ':memory:' ? null : lowDiskReason(dirname(this.opts.db.name))
@@ -230,7 +273,7 @@ export class JobWorker {
       if (job.status !== 'running') { m.ack(); return }
     }
     const controller = this.track(job.id)
-    const ctx = this.context(job, delivery, controller)
+    const ctx = this.context(kind, job, delivery, controller)
     try {
       if (!isFanOut(kind)) {
         const result = await kind.run(ctx)
@@ -325,13 +368,15 @@ export class JobWorker {
     if (!job || TERMINAL_STATUSES.includes(job.status)) { m.ack(); return }
     const kind = this.kinds.get(job.kind)
     if (!kind || !isFanOut(kind)) { m.term(); return }
+    // Its start message failed such a job already; its items have nothing to run.
+    if (this.paramsProblem(kind, job) !== null) { m.term(); return }
     const pending = msg.items.filter((item) => !this.sql.committed.get(job.id, item.key))
     const controller = this.track(job.id)
     let retry = false
     try {
       if (pending.length > 0) {
-        const sem = this.jobSemaphore(job, kind)
-        const ctx = this.context(job, m.info.deliveryCount, controller)
+        const ctx = this.context(kind, job, m.info.deliveryCount, controller)
+        const sem = this.jobSemaphore(job, kind, ctx.params)
         const outcomes = await Promise.all(pending.map(async (item) => await this.runOne(kind, ctx, item, sem, m.info.deliveryCount)))
         retry = outcomes.includes('retry')
       }
@@ -381,22 +426,22 @@ export class JobWorker {
     }
     // Checked just before the synchronous commit: a cancelled job gets no more results.
     if (signal.aborted) return 'aborted'
-    this.commit(kind, ctx.job, item, result, deliveries)
+    this.commit(kind, ctx, item, result, deliveries)
     return 'done'
   }
 
-  private commit (kind: FanOutJobKind, job: JobRecord, item: Item, result: unknown, deliveries: number): void {
+  private commit (kind: FanOutJobKind, { job, params }: JobContext<any>, item: Item, result: unknown, deliveries: number): void {
     const { db } = this.opts
     const ok = kind.isOk ? kind.isOk(result) : true
     db.transaction(() => {
       const info = this.sql.insertItem.run(job.id, item.key, ok ? 1 : 0, JSON.stringify(result), deliveries, new Date().toISOString())
-      if (info.changes === 1) kind.commitItem?.(db, job, item, result)
+      if (info.changes === 1) kind.commitItem?.(db, job, item, result, params)
     })()
   }
 
-  private jobSemaphore (job: JobRecord, kind: FanOutJobKind): Semaphore {
+  private jobSemaphore (job: JobRecord, kind: FanOutJobKind, params: unknown): Semaphore {
     let sem = this.jobSems.get(job.id)
-    if (!sem) this.jobSems.set(job.id, sem = new Semaphore(Math.max(1, kind.concurrency?.(job) ?? 1_000_000)))
+    if (!sem) this.jobSems.set(job.id, sem = new Semaphore(Math.max(1, kind.concurrency?.(params) ?? 1_000_000)))
     return sem
   }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { SftDatasetBody } from '@t2s/core/contracts/datasets'
+import { JOB_KINDS, SftJobParamsSchema } from '@t2s/core/contracts/jobs'
 import type { Question } from '@t2s/core/contracts/sources'
 import { artifactDir, writeJsonlAtomic } from '@t2s/core/datasets/artifacts'
 import { seededSplit } from '@t2s/core/datasets/split'
@@ -16,9 +16,7 @@ import type { GoldChecks, GoldVerdict } from './gold-checks.js'
 import type { DatasetRecords } from '@t2s/core/datasets/records'
 
 /** The job kind that builds an SFT dataset's files. */
-export const SFT_JOB_KIND = 'dataset.sft'
-
-export type SftJobParams = SftDatasetBody & { dataset_id: string, source_id: string }
+export const SFT_JOB_KIND = JOB_KINDS.sftDataset
 
 export interface SftJobDeps {
   sources: SourceRegistry
@@ -36,12 +34,13 @@ interface Dropped { index: number, question_id: number | null, db_id: string, re
  * Builds an SFT dataset: optional gold screening in the sandbox, the recipe's messages
  * (byte for byte by default), a seeded split, and atomically written JSONL files.
  */
-export function sftDatasetJob (deps: SftJobDeps): SingleJobKind {
+export function sftDatasetJob (deps: SftJobDeps): SingleJobKind<typeof SftJobParamsSchema> {
   return {
     kind: SFT_JOB_KIND,
     unit: 'questions',
+    params: SftJobParamsSchema,
     run: async (ctx) => {
-      const p = ctx.job.params as SftJobParams
+      const p = ctx.params
       const src = deps.sources.resolve(p.source_id)
       let questions = loadRegisteredQuestions(src.questions_path, src.questions_sha256)
       if (p.limit) questions = questions.slice(0, p.limit)

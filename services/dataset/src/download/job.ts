@@ -2,6 +2,7 @@ import { existsSync, statfsSync } from 'node:fs'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { BIRD_ARCHIVES, type DownloadResult, type DownloadSourceBody } from '@t2s/core/contracts/downloads'
+import { DownloadJobParamsSchema, JOB_KINDS } from '@t2s/core/contracts/jobs'
 import { JobFailure, ServiceError } from '@t2s/core/errors'
 import type { JobContext, SingleJobKind } from '@t2s/core/jobs/kinds'
 import type { SourceRegistry } from '../sources/registry.js'
@@ -9,7 +10,7 @@ import { DownloadError, fetchResumable } from './fetch.js'
 import { findLayout, innerArchives, LayoutError } from './layout.js'
 import { extractZip, ZipError, type ZipEntry, type ZipLimits } from './zip.js'
 
-export const DOWNLOAD_KIND = 'dataset.download'
+export const DOWNLOAD_KIND = JOB_KINDS.download
 
 export interface DownloadJobDeps {
   sources: SourceRegistry
@@ -31,12 +32,13 @@ export const sourceDir = (dataDir: string, name: string) => join(dataDir, 'sourc
  * unpacks it and its inner database archive under limits, moves the result to
  * DATA_DIR/sources/<name> in one rename, and registers it as a source.
  */
-export function downloadJob (deps: DownloadJobDeps): SingleJobKind {
+export function downloadJob (deps: DownloadJobDeps): SingleJobKind<typeof DownloadJobParamsSchema> {
   return {
     kind: DOWNLOAD_KIND,
     unit: 'bytes',
+    params: DownloadJobParamsSchema,
     run: async (ctx) => {
-      const p = ctx.job.params as DownloadSourceBody
+      const p = ctx.params
       const url = p.url ?? BIRD_ARCHIVES[p.split ?? 'dev']
       const work = workDir(deps.dataDir, ctx.job.id)
       const final = sourceDir(deps.dataDir, p.name)

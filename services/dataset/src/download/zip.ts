@@ -3,8 +3,8 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { createInflateRaw } from 'node:zlib'
-import { crc32 } from './crc32.js'
+// zlib.crc32 (Node ≥ 20.15): zip's CRC-32, continued chunk by chunk from the previous value.
+import { crc32, createInflateRaw } from 'node:zlib'
 
 /**
  * A zip reader for archives that may be hostile. It trusts the central directory only
