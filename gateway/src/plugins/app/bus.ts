@@ -10,9 +10,10 @@ import { callService } from '@t2s/core/nats/client'
 export class Bus {
   constructor (readonly nc?: NatsConnection, readonly jobStore?: JobStore) {}
 
-  async call<O = unknown> (service: ServiceName, verb: string, payload: unknown, timeout = 10_000): Promise<O> {
+  /** `signal`: the HTTP client's interest (clientGone); aborting it calls the request off in the service. */
+  async call<O = unknown> (service: ServiceName, verb: string, payload: unknown, timeout = 10_000, signal?: AbortSignal): Promise<O> {
     if (!this.nc) throw new ServiceError('UNAVAILABLE', 'the message bus is not connected')
-    return await callService<O>(this.nc, service, verb, payload, { timeout })
+    return await callService<O>(this.nc, service, verb, payload, { timeout, signal })
   }
 
   get jobs (): JobStore {
