@@ -8,7 +8,14 @@
  * copy of the databases, since it opens them read-write; the sha256 of the generated files is
  * checked before and after.
  *
- *   npx tsx bench/bird-scale/evaluate.ts [--runs gold,hard] [--num-cpus 16,2] [--timeout-s 30] [--hard-timeout-s 5]
+ * The gold run takes `--rounds` turns (default 3), each with a fresh stack (cold gold cache)
+ * and the official scorer's runs, t2s first in odd rounds and last in even ones; the medians
+ * and their ratio are what counts on a shared machine, where single runs vary by 2x.
+ *
+ * `--variants` runs several t2s configurations in the same rounds, each on its own fresh stack,
+ * e.g. 'now:EVAL_SANDBOX_NICENESS=0;before:EVAL_SANDBOX_OVERFLOW=0'.
+ *
+ *   npx tsx bench/bird-scale/evaluate.ts [--runs gold,hard] [--rounds 3] [--num-cpus 16,2] [--timeout-s 30] [--hard-timeout-s 5] [--cached] [--variants …]
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -27,7 +34,11 @@ const { values } = parseArgs({
     runs: { type: 'string', default: 'gold,hard' },
     'num-cpus': { type: 'string', default: '16,2' },
     'timeout-s': { type: 'string', default: '30' },
-    'hard-timeout-s': { type: 'string', default: '5' }
+    'hard-timeout-s': { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    cached: { type: 'boolean', default: false },
+    // t2s configurations to run side by side, ';'-separated, each 'name:VAR=value,VAR=value' (or 'default').
+    variants: { type: 'string', default: 'default' }
   }
 })
 requireDatabases()
@@ -128,24 +139,66 @@ mkdirSync(join(WORK, 'hard'), { recursive: true })
 writeFileSync(join(WORK, 'hard', 'dev.json'), JSON.stringify(hardQuestions, null, 1))
 writeFileSync(join(WORK, 'hard', 'hard-cases.json'), JSON.stringify(hardQuestions.map((q, i) => ({ question_id: q.question_id, kind: hardKinds[i], sql: hardPreds[i] })), null, 1))
 
-const stack = await startStack(['dataset', 'evaluator'], { T2S_SOURCE_ROOTS: `${sharedDataDir()},${OUT}`, LOG_LEVEL: 'warn' })
+const variants = values.variants!.split(';').map((v) => {
+  const [name, vars = ''] = v.split(':')
+  return { name, env: Object.fromEntries(vars.split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string])) }
+})
+const freshStack = async (env: Record<string, string> = variants[0].env): Promise<Stack> => {
+  const s = await startStack(['dataset', 'evaluator'], { T2S_SOURCE_ROOTS: `${sharedDataDir()},${OUT}`, LOG_LEVEL: 'warn', ...env })
+  await s.registerSource('bird-scale-dev', join(BIRD_DIR, 'dev.json'), DB_ROOT)
+  await s.registerSource('bird-scale-hard', join(WORK, 'hard', 'dev.json'), DB_ROOT)
+  return s
+}
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2 }
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ')
+let stack = await freshStack()
 const table = ['| run | questions | official scorer | t2s | t2s / official | official peak RSS | t2s peak RSS | correct (official / t2s) | verdicts equal |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
 const notes: string[] = []
 try {
-  await stack.registerSource('bird-scale-dev', join(BIRD_DIR, 'dev.json'), DB_ROOT)
-  await stack.registerSource('bird-scale-hard', join(WORK, 'hard', 'dev.json'), DB_ROOT)
   const runs = values.runs!.split(',')
   if (runs.includes('gold')) {
     const timeoutS = Number(values['timeout-s'])
     const preds = all.map((q) => q.SQL)
-    const ours = await t2s(stack, 'bird-scale-dev', all, preds, timeoutS)
-    for (const cpus of numCpus) {
-      const off = await official('gold', all, preds, timeoutS, cpus)
-      table.push(...compare(`1,534 gold as predictions, timeout ${timeoutS} s, official num_cpus ${cpus}`, all, off, ours))
+    const rounds = Number(values.rounds)
+    const times: Record<string, number[]> = { ...Object.fromEntries(variants.map((v) => [v.name, []])), ...Object.fromEntries(numCpus.map((c) => [`official ${c}`, []])) }
+    const roundLines: string[] = []
+    for (let r = 1; r <= rounds; r++) {
+      const loadBefore = load()
+      const offs: Record<string, Side> = {}
+      const runOfficial = async () => { for (const cpus of numCpus) offs[cpus] = await official('gold', all, preds, timeoutS, cpus) }
+      if (r % 2 === 0) await runOfficial()
+      const ours: Record<string, Awaited<ReturnType<typeof t2s>>> = {}
+      for (const v of r % 2 === 0 ? [...variants].reverse() : variants) {
+        await stack.stop()
+        stack = await freshStack(v.env)
+        ours[v.name] = await t2s(stack, 'bird-scale-dev', all, preds, timeoutS)
+        times[v.name].push(ours[v.name].ms)
+        if (r === 1 && values.cached === true) {
+          const again = await t2s(stack, 'bird-scale-dev', all, preds, timeoutS)
+          notes.push(`gold run, t2s ${v.name} again with gold results cached: ${(again.ms / 1000).toFixed(2)} s; verdicts equal to the first: ${again.verdicts.every((x, i) => x === ours[v.name].verdicts[i])}`)
+        }
+      }
+      if (r % 2 === 1) await runOfficial()
+      for (const cpus of numCpus) {
+        times[`official ${cpus}`].push(offs[cpus].ms)
+        for (const v of variants) {
+          const mine = ours[v.name]
+          const equal = offs[cpus].verdicts.filter((x, i) => x === mine.verdicts[i]).length
+          roundLines.push(`round ${r} (load ${loadBefore} → ${load()}): t2s ${v.name} ${(mine.ms / 1000).toFixed(2)} s, official num_cpus ${cpus} ${(offs[cpus].ms / 1000).toFixed(2)} s (${(mine.ms / offs[cpus].ms).toFixed(2)}x); verdicts equal ${equal} of ${all.length}`)
+          if (r === 1) table.push(...compare(`1,534 gold as predictions, timeout ${timeoutS} s, t2s ${v.name}, official num_cpus ${cpus} (round 1)`, all, offs[cpus], mine))
+        }
+      }
+      if (r === 1) for (const v of variants) notes.push(`gold run, t2s ${v.name} statuses (round 1): ${JSON.stringify(ours[v.name].statuses)}`)
+      console.log(roundLines.slice(-numCpus.length * variants.length).join('\n'))
     }
-    notes.push(`gold run, t2s statuses: ${JSON.stringify(ours.statuses)}`)
-    const again = await t2s(stack, 'bird-scale-dev', all, preds, timeoutS)
-    notes.push(`gold run, t2s first ${(ours.ms / 1000).toFixed(2)} s; again with gold results cached: ${(again.ms / 1000).toFixed(2)} s; verdicts equal to the first: ${again.verdicts.every((v, i) => v === ours.verdicts[i])}`)
+    notes.push(...roundLines)
+    for (const v of variants) {
+      const t = median(times[v.name])
+      for (const cpus of numCpus) {
+        const o = median(times[`official ${cpus}`])
+        notes.push(`medians over ${rounds} rounds: t2s ${v.name} ${(t / 1000).toFixed(2)} s (${times[v.name].map((x) => (x / 1000).toFixed(1)).join(', ')}), official num_cpus ${cpus} ${(o / 1000).toFixed(2)} s (${times[`official ${cpus}`].map((x) => (x / 1000).toFixed(1)).join(', ')}): t2s / official ${(t / o).toFixed(2)}x`)
+      }
+    }
   }
   if (runs.includes('hard')) {
     const timeoutS = Number(values['hard-timeout-s'])

@@ -3005,7 +3005,7 @@ export interface paths {
         put?: never;
         /**
          * Run one read-only query on a source database in the sandbox
-         * @description The query runs in a separate process, read-only, killed at timeout_ms. Anything but a single read-only statement (writes, ATTACH, PRAGMA assignments, VACUUM INTO, stacked statements) is rejected before it runs. Query outcomes (error, timeout, rejected) are results, not HTTP errors.
+         * @description The query runs in a separate process, read-only, killed at timeout_ms. Anything but a single read-only statement (writes, ATTACH, PRAGMA assignments, VACUUM INTO, stacked statements) is rejected before it runs. Query outcomes (error, timeout, rejected) are results, not HTTP errors. A client that disconnects before the answer calls the query off: dropped from the queue if it waits for a process, killed if it runs.
          */
         post: {
             parameters: {

@@ -34,6 +34,10 @@ export interface EvaluatorAppDeps {
   servers: ModelServerRegistry
   /** Child processes of the SQL sandbox (default: one per core). */
   sandboxSize?: number
+  /** Processes the sandbox adds while queries run long (default 4). */
+  sandboxOverflow?: number
+  /** Niceness of the sandbox processes (the sandbox's default, 10, unless given). */
+  sandboxNiceness?: number
   /** Rows kept of one result; more makes it incomparable (default 100 000). */
   maxRows?: number
   /** Questions in flight in this process, all evaluations together. */
@@ -49,7 +53,7 @@ const PredictionsQuery = Type.Object({ id: Type.String({ minLength: 1 }), offset
 
 /** Builds the evaluator: its NATS verbs, the evaluation job kind and the SQL sandbox. */
 export async function buildEvaluatorApp (deps: EvaluatorAppDeps) {
-  const sandbox = new SqlSandbox({ size: deps.sandboxSize, log: deps.log })
+  const sandbox = new SqlSandbox({ size: deps.sandboxSize, overflow: deps.sandboxOverflow ?? 4, niceness: deps.sandboxNiceness, log: deps.log })
   await sandbox.ready()
   const store = new EvaluationStore(deps.db)
   // One builder, so one schema cache, for the evaluation job and the generate verb.

@@ -18,6 +18,8 @@ const Env = envSchema({
   TEACHER_API_KEY: Type.String({ default: '' }),
   TEACHER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1024, default: 256, description: 'Teacher requests in flight from this process when an evaluation asks the teacher (as the reasoning service)' }),
   EVAL_SANDBOX_PROCESSES: Type.Integer({ minimum: 0, maximum: 256, default: 0, description: 'SQL sandbox child processes; 0: one per core' }),
+  EVAL_SANDBOX_OVERFLOW: Type.Integer({ minimum: 0, maximum: 256, default: 4, description: 'SQL sandbox processes added while queries run past 1 s (each ends with its long query), so a few slow or runaway queries never hold the whole pool' }),
+  EVAL_SANDBOX_NICENESS: Type.Integer({ minimum: 0, maximum: 19, default: 10, description: 'Scheduling niceness a SQL sandbox process gets once its query runs past 1 s (replaced when the query ends); 0: never reniced' }),
   EVAL_MAX_ROWS: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000, description: 'Rows kept of one result; a larger result cannot be compared' }),
   EVAL_ITEM_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 4096, default: 256, description: 'Questions in flight in this process, all evaluations together' }),
   EVAL_ACK_WAIT_S: Type.Integer({ minimum: 1, maximum: 600, default: 30, description: 'Seconds before a question held by a dead process is handed to another' })
@@ -41,6 +43,8 @@ await runService('evaluator', Env, async ({ config, log, nc, jobs, stateDbPath }
     db: openEvaluatorDb(stateDbPath),
     servers,
     sandboxSize: config.EVAL_SANDBOX_PROCESSES || undefined,
+    sandboxOverflow: config.EVAL_SANDBOX_OVERFLOW,
+    sandboxNiceness: config.EVAL_SANDBOX_NICENESS,
     maxRows: config.EVAL_MAX_ROWS,
     itemConcurrency: config.EVAL_ITEM_CONCURRENCY,
     tuning: { ackWaitS: config.EVAL_ACK_WAIT_S }

@@ -25,7 +25,7 @@ export interface Probe { nats: boolean, jetstream: boolean, services: Record<str
  * route tests register a scripted one (gateway/test/fake-bus.ts), so routes never touch NATS.
  */
 export interface Bus {
-  call: <O = unknown>(service: ServiceName, verb: string, payload: unknown, timeout?: number) => Promise<O>
+  call: <O = unknown>(service: ServiceName, verb: string, payload: unknown, timeout?: number, signal?: AbortSignal) => Promise<O>
   readonly jobs: JobsView
   /** The events of a job after stream sequence `after` (0: from the first). */
   events: (jobId: string, after: number) => Promise<EventFeed>
@@ -50,9 +50,10 @@ async function jetStreamAnswers (nc: NatsConnection): Promise<boolean> {
 export class NatsBus implements Bus {
   constructor (readonly nc?: NatsConnection, readonly jobStore?: JobStore) {}
 
-  async call<O = unknown> (service: ServiceName, verb: string, payload: unknown, timeout = 10_000): Promise<O> {
+  /** `signal`: the HTTP client's interest (clientGone); aborting it calls the request off in the service. */
+  async call<O = unknown> (service: ServiceName, verb: string, payload: unknown, timeout = 10_000, signal?: AbortSignal): Promise<O> {
     if (!this.nc) throw notConnected()
-    return await callService<O>(this.nc, service, verb, payload, { timeout })
+    return await callService<O>(this.nc, service, verb, payload, { timeout, signal })
   }
 
   get jobs (): JobsView {

@@ -1,8 +1,8 @@
 import { Type, type Static } from 'typebox'
 import { TEXT_LIMITS } from './limits.js'
 
-/** The dataset service's sandbox verb. */
-export const SQL_VERBS = { execute: 'execute_sql' } as const
+/** The dataset service's sandbox verbs: a query, and the pool's counters (SandboxStats) for operators and tests. */
+export const SQL_VERBS = { execute: 'execute_sql', stats: 'sql_sandbox_stats' } as const
 
 /** Cap on an interactive query's deadline: the pool has one process per core, shared by every caller. */
 export const MAX_INTERACTIVE_TIMEOUT_MS = 10_000

@@ -47,9 +47,11 @@ export interface SandboxOptions {
   /** A query that has not started after this long is answered with QUEUE_WAIT (default 10 min). */
   queueWaitMs?: number
   /**
-   * Scheduling niceness of the children (default 10), so that the parent (health checks,
-   * NATS heartbeats) keeps the CPU while children grind through runaway queries; it cost
-   * no measurable throughput (bench/README.md). 0 turns it off.
+   * Scheduling niceness a child gets once its query runs past `longQueryMs` (default 10), so
+   * that the parent (health checks, NATS heartbeats) and the short queries keep the CPU while
+   * slow or runaway queries grind on; short queries run at the parent's priority, as the
+   * official scorer's do. A reniced child cannot be raised again (that needs privileges), so
+   * it is replaced once its query ends. 0 turns it off.
    */
   niceness?: number
   /**
@@ -57,6 +59,15 @@ export interface SandboxOptions {
    * work (evaluations, gold screens) can never take every process from an HTTP caller.
    */
   interactiveReserve?: number
+  /**
+   * Extra processes (default 0) started while queries run long: a query still running after
+   * `longQueryMs` stops counting against the pool, and a process is added for the others,
+   * up to this many; each extra one is ended when its long query does. Without it, a few
+   * slow or runaway queries hold every process until their deadline while short ones wait.
+   */
+  overflow?: number
+  /** When a running query counts as long (default 1000 ms). */
+  longQueryMs?: number
 }
 
 export interface SandboxStats {
@@ -69,6 +80,12 @@ export interface SandboxStats {
   queued: number
   /** Children started to replace one that was killed or died. */
   restarts: number
+  /** Children added (and not yet ended) because queries ran long: at most `overflow`. */
+  overflow: number
+  /** Queries a child has started, since the pool began. */
+  started: number
+  /** Queries answered CANCELLED (their caller went away), since the pool began: dropped from the queue or killed. */
+  cancelled: number
 }
 
 interface Job {
@@ -85,6 +102,7 @@ interface Job {
   answered: boolean
   queueTimer?: NodeJS.Timeout
   timer?: NodeJS.Timeout
+  longTimer?: NodeJS.Timeout
 }
 
 interface Worker {
@@ -96,6 +114,10 @@ interface Worker {
   job?: Job
   /** A query already sent, which the child starts as soon as `job` ends. */
   next?: Job
+  /** `job` has run past longQueryMs and does not count against the pool. */
+  long: boolean
+  /** The child runs at `niceness` (it ran a long query): replaced once that query ends. */
+  reniced: boolean
   stderr: string
   outOfMemory: boolean
   checkingRss: boolean
@@ -130,6 +152,7 @@ function failure (status: ExecStatus, error: string, elapsedMs = 0): ExecResult 
 
 function answer (job: Job, result: ExecResult): void {
   clearTimeout(job.timer)
+  clearTimeout(job.longTimer)
   clearTimeout(job.queueTimer)
   if (job.answered) return
   if (job.onAbort !== undefined) job.signal?.removeEventListener('abort', job.onAbort)
@@ -151,12 +174,16 @@ export class SqlSandbox {
   private readonly maxQueue: number
   private readonly queueWaitMs: number
   private readonly niceness: number
+  private readonly overflow: number
+  private readonly longQueryMs: number
   private readonly workers = new Set<Worker>()
   private readonly dying = new Set<Worker>()
   private readonly queue = new FairQueue<Job>()
   private waiters: Array<() => void> = []
   private seq = 0
   private restarts = 0
+  private started = 0
+  private cancelled = 0
   private startFailures = 0
   private toSpawn = 0
   private spawnTimer?: NodeJS.Timeout
@@ -180,6 +207,9 @@ export class SqlSandbox {
     this.queueWaitMs = timerMs(opts.queueWaitMs ?? 600_000, 'queueWaitMs')
     this.niceness = opts.niceness ?? 10
     if (!Number.isInteger(this.niceness) || this.niceness < 0 || this.niceness > 19) throw new RangeError('niceness must be an integer in [0, 19]')
+    this.overflow = opts.overflow ?? 0
+    if (!Number.isSafeInteger(this.overflow) || this.overflow < 0) throw new RangeError('overflow must be a non-negative integer')
+    this.longQueryMs = timerMs(opts.longQueryMs ?? 1000, 'longQueryMs')
     process.on('exit', this.killAll)
     for (let i = 0; i < this.size + this.reserve; i++) this.spawn()
     if (process.platform === 'linux') {
@@ -191,7 +221,7 @@ export class SqlSandbox {
   /** Resolves once every child of the pool has started; rejects if they keep failing to. */
   async ready (): Promise<void> {
     while (!this.closed) {
-      if ([...this.workers].every((w) => w.ready) && this.workers.size === this.size + this.reserve && this.toSpawn === 0) return
+      if ([...this.workers].every((w) => w.ready) && this.workers.size >= this.size + this.reserve && this.toSpawn === 0) return
       if (this.broken()) throw new Error(START_FAILED)
       await new Promise<void>((resolve) => this.waiters.push(resolve))
     }
@@ -209,7 +239,10 @@ export class SqlSandbox {
     if (typeof dbPath !== 'string' || typeof sql !== 'string') throw new TypeError('dbPath and sql must be strings')
     const queueWaitMs = opts.queueWaitMs === undefined ? this.queueWaitMs : timerMs(opts.queueWaitMs, 'queueWaitMs')
     if (this.closed) return Promise.resolve(failure('error', SANDBOX_CLOSED))
-    if (opts.signal?.aborted === true) return Promise.resolve(failure('error', CANCELLED))
+    if (opts.signal?.aborted === true) {
+      this.cancelled++
+      return Promise.resolve(failure('error', CANCELLED))
+    }
     if (this.waiting() >= this.maxQueue) return Promise.resolve(failure('error', QUEUE_FULL))
     if (this.broken()) return Promise.resolve(failure('error', START_FAILED))
     return new Promise((resolve) => {
@@ -241,6 +274,7 @@ export class SqlSandbox {
    */
   private cancel (job: Job): void {
     if (job.answered) return
+    this.cancelled++
     if (this.queue.remove(job)) {
       answer(job, failure('error', CANCELLED, since(job.enqueuedAt)))
       return
@@ -262,7 +296,8 @@ export class SqlSandbox {
   stats (): SandboxStats {
     let busy = 0
     for (const w of this.workers) if (w.job !== undefined) busy++
-    return { size: this.size, alive: this.workers.size + this.toSpawn, busy, queued: this.waiting(), restarts: this.restarts }
+    const alive = this.workers.size + this.toSpawn
+    return { size: this.size, alive, busy, queued: this.waiting(), restarts: this.restarts, overflow: Math.max(0, alive - this.size - this.reserve), started: this.started, cancelled: this.cancelled }
   }
 
   /** Answers waiting and running queries with SANDBOX_CLOSED and kills every child. */
@@ -297,6 +332,8 @@ export class SqlSandbox {
       ready: false,
       retired: false,
       gone: false,
+      long: false,
+      reniced: false,
       stderr: '',
       outOfMemory: false,
       checkingRss: false,
@@ -316,11 +353,6 @@ export class SqlSandbox {
       // A child that could not be spawned emits no 'close'.
       if (child.pid === undefined) this.onExit(worker, null, null, err)
     })
-    if (this.niceness !== 0 && child.pid !== undefined) {
-      try {
-        setPriority(child.pid, this.niceness)
-      } catch {}
-    }
     this.workers.add(worker)
     this.notify()
   }
@@ -339,6 +371,13 @@ export class SqlSandbox {
       if (next !== undefined) {
         worker.next = undefined
         this.run(worker, next)
+      } else if (this.surplus() > 0) {
+        // A long query ended: its process (now idle) was one too many.
+        this.retire(worker)
+      } else if (worker.reniced) {
+        // Short queries should not run at the niceness meant for long ones.
+        this.retire(worker)
+        if (this.surplus() < 0) this.respawn(false)
       }
     }
     this.pump()
@@ -361,7 +400,9 @@ export class SqlSandbox {
       worker.next = undefined
     }
     if (this.closed) return
-    if (this.startFailures === 0) {
+    if (this.surplus() >= 0) {
+      // An overflow process ended: nothing to replace.
+    } else if (this.startFailures === 0) {
       this.respawn()
     } else {
       this.restarts++
@@ -403,7 +444,14 @@ export class SqlSandbox {
     if (this.reserve === 0 || this.holdsBatch(w)) return true
     let batch = 0
     for (const other of this.workers) if (this.holdsBatch(other)) batch++
-    return batch < this.size
+    return batch < this.workers.size - this.reserve
+  }
+
+  /** Processes there are (or are being started) beyond what the pool needs now; negative when short. */
+  private surplus (): number {
+    let long = 0
+    for (const w of this.workers) if (w.long && w.job !== undefined) long++
+    return this.workers.size + this.toSpawn - (this.size + this.reserve + Math.min(this.overflow, long))
   }
 
   private pump (): void {
@@ -438,9 +486,27 @@ export class SqlSandbox {
   /** Marks `job` as running in `worker` and starts its deadline. */
   private run (worker: Worker, job: Job): void {
     clearTimeout(job.queueTimer)
+    this.started++
     worker.job = job
+    worker.long = false
     job.startedAt = performance.now()
     this.armDeadline(worker, job, job.timeoutMs)
+    if ((this.overflow > 0 || this.niceness > 0) && job.timeoutMs > this.longQueryMs) {
+      job.longTimer = setTimeout(() => this.ranLong(worker, job), this.longQueryMs)
+    }
+  }
+
+  /** `job` is still running: it stops counting against the pool, which adds a process if it may. */
+  private ranLong (worker: Worker, job: Job): void {
+    if (worker.job !== job || this.closed) return
+    worker.long = true
+    if (this.niceness > 0 && !worker.reniced && worker.child.pid !== undefined) {
+      try {
+        setPriority(worker.child.pid, this.niceness)
+        worker.reniced = true
+      } catch {}
+    }
+    if (this.surplus() < 0) this.respawn(false)
   }
 
   /**
@@ -481,7 +547,7 @@ export class SqlSandbox {
       this.enqueue(running, true)
     }
     if (this.closed) return
-    this.respawn()
+    if (this.surplus() < 0) this.respawn()
     this.pump()
   }
 
@@ -489,8 +555,8 @@ export class SqlSandbox {
    * Replaces a child on a later turn of the event loop, one fork per turn: fork() blocks
    * the loop (tens of ms on a busy machine), and several deadlines often fire together.
    */
-  private respawn (): void {
-    this.restarts++
+  private respawn (replacement = true): void {
+    if (replacement) this.restarts++
     this.toSpawn++
     this.spawnTimer ??= setTimeout(() => this.spawnPending(), 0)
   }
@@ -506,6 +572,7 @@ export class SqlSandbox {
   /** Kills a child; returns the query it held but had not started. */
   private retire (worker: Worker): Job | undefined {
     worker.retired = true
+    worker.long = false
     this.workers.delete(worker)
     if (!worker.gone) this.dying.add(worker)
     worker.child.kill('SIGKILL')

@@ -51,6 +51,8 @@ describe('SqlSandbox: admission control', { timeout: 600_000 }, () => {
       assert.ok(await waitFor(() => !isRunning(pid), 10_000), 'the process running the cancelled query lives on')
       await sandbox.ready()
       assert.equal(sandbox.stats().restarts, 1)
+      // Counted: the queued one never started; both were answered CANCELLED.
+      assert.deepEqual([sandbox.stats().started, sandbox.stats().cancelled], [1, 2])
       assert.deepEqual((await sandbox.execute(db, 'SELECT count(*) FROM t')).rows, [[3]])
       // Already aborted: answered at once, nothing queued.
       const gone = await sandbox.execute(db, 'SELECT 1', { signal: AbortSignal.abort() })

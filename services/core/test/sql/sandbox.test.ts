@@ -148,10 +148,10 @@ describe('SqlSandbox: pool', () => {
       const runs = [1, 2, 3, 4, 5].map((n) => sandbox.execute(db, `SELECT ${n}`).then((r) => {
         order.push(Number(r.rows[0][0]))
       }))
-      assert.deepEqual(sandbox.stats(), { size: 1, alive: 1, busy: 1, queued: 4, restarts: 0 })
+      assert.deepEqual(sandbox.stats(), { size: 1, alive: 1, busy: 1, queued: 4, restarts: 0, overflow: 0, started: 1, cancelled: 0 })
       await Promise.all(runs)
       assert.deepEqual(order, [1, 2, 3, 4, 5])
-      assert.deepEqual(sandbox.stats(), { size: 1, alive: 1, busy: 0, queued: 0, restarts: 0 })
+      assert.deepEqual(sandbox.stats(), { size: 1, alive: 1, busy: 0, queued: 0, restarts: 0, overflow: 0, started: 5, cancelled: 0 })
     } finally {
       await sandbox.close()
     }

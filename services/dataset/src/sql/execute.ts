@@ -15,16 +15,18 @@ export function jsonValue (v: SqlValue): unknown {
 /**
  * Runs one query of a registered source's database in the sandbox, as an interactive
  * caller: ahead of batch work, dropped if no process frees up before its caller would give
- * up, and cut to `maxBytes` of JSON rows so the reply always fits one NATS message.
+ * up or its caller goes away (`signal`: dropped from the queue, or killed if it runs), and
+ * cut to `maxBytes` of JSON rows so the reply always fits one NATS message.
  */
-export async function executeSql (sources: SourceRegistry, sandbox: SqlSandbox, body: ExecuteSqlBody, maxBytes: number): Promise<SqlResultJson> {
+export async function executeSql (sources: SourceRegistry, sandbox: SqlSandbox, body: ExecuteSqlBody, maxBytes: number, signal?: AbortSignal): Promise<SqlResultJson> {
   const src = sources.resolve(body.source)
   if (!src.db_ids.includes(body.db_id)) throw new ServiceError('NOT_FOUND', `source "${src.name}" has no database "${body.db_id}"`)
   const r = await sandbox.execute(databaseFile(src.databases_path, body.db_id), body.sql, {
     timeoutMs: body.timeout_ms,
     maxRows: body.max_rows,
     interactive: true,
-    queueWaitMs: INTERACTIVE_QUEUE_WAIT_MS
+    queueWaitMs: INTERACTIVE_QUEUE_WAIT_MS,
+    signal
   })
   if (r.status === 'error' && SANDBOX_UNAVAILABLE.has(r.error ?? '')) throw unavailable(`${r.error ?? 'the SQL sandbox is unavailable'}; retry later`)
   const { rows, cut } = fitRows(r.rows, maxBytes - Buffer.byteLength(JSON.stringify({ ...r, rows: [] })))
