@@ -8,7 +8,7 @@
  */
 import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import { extractSql, recipeTeacherSql } from '../services/core/src/llm/extract-sql.js'
+import { extractSql, recipeTeacherSql } from '@t2s/core/llm'
 import { machine } from './machine.js'
 
 // Each shape at scale k is about k × 100 kB, as the unit test's inputs at k = 1.

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { SqlSandbox } from '../../services/core/src/sql/sandbox.js'
+import { SqlSandbox } from '@t2s/core/sql'
 import { machine } from '../machine.js'
 import { OUT, dbPath, devQuestions, digests, percentile, requireDatabases, sameDigests } from './common.js'
 

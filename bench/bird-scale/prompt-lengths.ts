@@ -9,8 +9,7 @@
  *   npx tsx bench/bird-scale/prompt-lengths.ts [--rows 3]
  */
 import { parseArgs } from 'node:util'
-import { PromptBuilder } from '../../services/core/src/prompts/builder.js'
-import { llama3Counter } from '../../services/core/src/prompts/tokens.js'
+import { PromptBuilder, llama3Counter } from '@t2s/core/prompts'
 import { machine } from '../machine.js'
 import { dbPath, devQuestions, digests, percentile, requireDatabases, sameDigests } from './common.js'
 

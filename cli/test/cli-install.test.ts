@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { after, before, describe, test } from 'node:test'
-import { freePort } from '@t2s/core/util/net'
+import { freePort } from '@t2s/core/util'
 import { AUTH, startStack, type Stack } from '../../test/helpers/stack.js'
 import { startCli } from './run-cli.js'
 

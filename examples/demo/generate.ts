@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { seededRandom as prng } from '@t2s/core/datasets/split'
+import { seededRandom as prng } from '@t2s/core/datasets'
 
 type Value = string | number | null
 type Row = Value[]

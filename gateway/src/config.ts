@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { envSchema } from '@t2s/core/config'
+import { envSchema } from '@t2s/core'
 
 export const GatewayEnv = envSchema({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),

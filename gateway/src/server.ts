@@ -1,8 +1,6 @@
-import { ConfigError, listOf, loadConfig } from '@t2s/core/config'
-import { createLogger } from '@t2s/core/log'
-import { connectNats } from '@t2s/core/nats/connect'
-import { ensureJetStream } from '@t2s/core/jobs/setup'
-import { JobStore } from '@t2s/core/jobs/store'
+import { ConfigError, listOf, loadConfig, createLogger } from '@t2s/core'
+import { connectNats } from '@t2s/core/nats'
+import { ensureJetStream, JobStore } from '@t2s/core/jobs'
 import { buildGateway } from './app.js'
 import { GatewayEnv } from './config.js'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
-import { ErrorCodes, ServiceError, type ErrorCodeName } from '@t2s/core/errors'
+import { SOURCE_VERBS } from '@t2s/core/contracts'
+import { ErrorCodes, ServiceError, type ErrorCodeName } from '@t2s/core'
 import { buildOnFakeBus, send } from './fake-bus.js'
 import { problemOf } from './helper.js'
 

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createLogger } from '@t2s/core/log'
-import { connectNats } from '@t2s/core/nats/connect'
-import { ensureJetStream } from '@t2s/core/jobs/setup'
-import { JobStore } from '@t2s/core/jobs/store'
+import { createLogger } from '@t2s/core'
+import { connectNats } from '@t2s/core/nats'
+import { ensureJetStream, JobStore } from '@t2s/core/jobs'
 import { startNatsServer } from '../../test/helpers/nats-server.js'
 import { auth, build } from './helper.js'
 

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Type } from 'typebox'
-import { createLogger } from '@t2s/core/log'
-import { connectNats } from '@t2s/core/nats/connect'
-import { callService } from '@t2s/core/nats/client'
-import { serveEndpoints } from '@t2s/core/nats/service'
-import { ServiceError } from '@t2s/core/errors'
+import { createLogger, ServiceError } from '@t2s/core'
+import { connectNats, callService, serveEndpoints } from '@t2s/core/nats'
 import { buildGateway } from '../src/app.js'
 import { startNatsServer } from '../../test/helpers/nats-server.js'
 

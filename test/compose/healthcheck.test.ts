@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
 import { Svcm, type Service } from '@nats-io/services'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import { freePort } from '@t2s/core/util/net'
+import { freePort } from '@t2s/core/util'
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js'
 import { ROOT } from './compose-file.js'
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import Database from 'better-sqlite3'
-import { parseQuestionsFile } from '@t2s/core/sources/questions'
+import { parseQuestionsFile } from '@t2s/core/sources'
 import { generate } from '../../examples/demo/generate.js'
 import { buildDemo, DEMO_DIR, demoDbIds } from '../../scripts/build-demo.js'
 

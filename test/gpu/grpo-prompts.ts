@@ -7,8 +7,8 @@
  */
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { PromptBuilder } from '@t2s/core/prompts/index'
-import { databaseFile, parseQuestionsFile } from '@t2s/core/sources/questions'
+import { PromptBuilder } from '@t2s/core/prompts'
+import { databaseFile, parseQuestionsFile } from '@t2s/core/sources'
 
 const { values } = parseArgs({ options: { questions: { type: 'string' }, databases: { type: 'string' }, db: { type: 'string', multiple: true }, out: { type: 'string' } } })
 const builder = new PromptBuilder({ preset: 'cookbook' })

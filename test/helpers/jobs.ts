@@ -1,5 +1,5 @@
-import { TERMINAL_STATUSES, type JobRecord } from '@t2s/core/contracts/common'
-import type { JobStore } from '@t2s/core/jobs/store'
+import { TERMINAL_STATUSES, type JobRecord } from '@t2s/core/contracts'
+import type { JobStore } from '@t2s/core/jobs'
 import { waitFor } from './processes.js'
 
 /** Polls the job store until the job is succeeded, failed or cancelled; throws after `timeoutMs`. */

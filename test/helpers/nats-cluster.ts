@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
-import { freePort, waitForPort } from '@t2s/core/util/net'
+import { freePort, waitForPort } from '@t2s/core/util'
 import { waitFor } from './processes.js'
 
 export interface ClusterNode {

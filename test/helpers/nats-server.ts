@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, waitForPort } from '@t2s/core/util/net'
+import { freePort, waitForPort } from '@t2s/core/util'
 
 export interface TestNatsServer {
   url: string

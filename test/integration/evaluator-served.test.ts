@@ -3,7 +3,7 @@
 // are not retried, majority voting, cancellation, /v1/sql/generate and /v1/models.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { SYSTEM_PROMPTS } from '@t2s/core/prompts/index'
+import { SYSTEM_PROMPTS } from '@t2s/core/prompts'
 import { messageText } from '../fake-openai/scripts.js'
 import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeReply } from '../fake-openai/server.js'
 import { waitFor } from '../helpers/processes.js'

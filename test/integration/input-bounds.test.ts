@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { TEXT_LIMITS } from '@t2s/core/contracts/limits'
+import { TEXT_LIMITS } from '@t2s/core/contracts'
 import { buildDemo } from '../../scripts/build-demo.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { extractSql } from '@t2s/core/llm/index'
+import { extractSql } from '@t2s/core/llm'
 import { sharedData, SKIP_NO_DATA } from '../helpers/shared-data.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 

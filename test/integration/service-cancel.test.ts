@@ -3,11 +3,8 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { createLogger } from '@t2s/core/log'
-import { connectNats } from '@t2s/core/nats/connect'
-import { callService } from '@t2s/core/nats/client'
-import { serveEndpoints } from '@t2s/core/nats/service'
-import { ServiceError } from '@t2s/core/errors'
+import { createLogger, ServiceError } from '@t2s/core'
+import { connectNats, callService, serveEndpoints } from '@t2s/core/nats'
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js'
 
 let nats: TestNatsServer

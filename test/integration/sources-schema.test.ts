@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import Database from 'better-sqlite3'
-import { PromptBuilder } from '@t2s/core/prompts/index'
+import { PromptBuilder } from '@t2s/core/prompts'
 import { buildDemo } from '../../scripts/build-demo.js'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 

@@ -4,8 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Service } from '@nats-io/services'
-import { createLogger } from '@t2s/core/log'
-import { serveEndpoints } from '@t2s/core/nats/service'
+import { createLogger } from '@t2s/core'
+import { serveEndpoints } from '@t2s/core/nats'
 import { AUTH, startStack, type Stack } from '../helpers/stack.js'
 
 // The real trainer (python3 -m t2s_trainer sft from trainer-gpu/) on a machine without

@@ -4,8 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { TERMINAL_STATUSES } from '@t2s/core/contracts/common'
-import { freePort } from '@t2s/core/util/net'
+import { TERMINAL_STATUSES } from '@t2s/core/contracts'
+import { freePort } from '@t2s/core/util'
 import { waitFor } from '../helpers/processes.js'
 
 const root = resolve(import.meta.dirname, '..', '..')

@@ -4,7 +4,7 @@ import { ErrorBox, FilterSelect, Json, KeyValues, ListHeader, Loading, Pager, Re
 import { errorText, useAsync, useInterval, useLiveList } from '../hooks.js'
 import { allQuestions } from '../questions.js'
 import { href, navigate, type Route } from '../router.js'
-import { compareRuns } from '@t2s/core/stats/compare'
+import { compareRuns } from '@t2s/core/stats'
 import { pct } from '../stats.js'
 import { DIFFICULTIES, ITEM_STATUSES, TERMINAL, type Evaluation, type EvaluationItem, type Question, type Source } from '../types.js'
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
-import { badRequest, ServiceError } from '@t2s/core/errors'
-import { EvaluationOptionsSchema, type CreateEvaluationBody } from '@t2s/core/contracts/evaluations'
+import { badRequest, ServiceError } from '@t2s/core'
+import { EvaluationOptionsSchema, type CreateEvaluationBody } from '@t2s/core/contracts'
 import { MAX_UPLOAD_BYTES } from '../plugins/multipart.js'
 
 /** POST /v1/evaluations as multipart/form-data: the predictions file as uploaded, the rest as fields. */

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify'
-import { toProblem } from '@t2s/core/errors'
+import { toProblem } from '@t2s/core'
 
 export const PROBLEM_TYPE = 'application/problem+json; charset=utf-8'
 

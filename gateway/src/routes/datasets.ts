@@ -3,9 +3,11 @@ import { resolve, sep } from 'node:path'
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { AcceptedSchema, IdParamsSchema, type Accepted } from '@t2s/core/contracts/common'
-import { CreateDatasetBodySchema, DATASET_VERBS, DatasetListSchema, datasetServiceFor, type Dataset, type DatasetFile } from '@t2s/core/contracts/datasets'
-import { ServiceError } from '@t2s/core/errors'
+import {
+  AcceptedSchema, IdParamsSchema, type Accepted, CreateDatasetBodySchema, DATASET_VERBS, DatasetListSchema, datasetServiceFor, type Dataset,
+  type DatasetFile
+} from '@t2s/core/contracts'
+import { ServiceError } from '@t2s/core'
 import { ok, problems, withExamples } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 

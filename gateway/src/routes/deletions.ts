@@ -1,11 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IdParamsSchema } from '@t2s/core/contracts/common'
-import { DATASET_VERBS, datasetServiceFor } from '@t2s/core/contracts/datasets'
-import { EVALUATION_VERBS } from '@t2s/core/contracts/evaluations'
-import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
-import { TRAINING_VERBS } from '@t2s/core/contracts/training'
+import { IdParamsSchema, DATASET_VERBS, datasetServiceFor, EVALUATION_VERBS, SOURCE_VERBS, TRAINING_VERBS } from '@t2s/core/contracts'
 import { problems } from '../lib/schemas.js'
 
 const Deleted = { 204: { description: 'Deleted, or was not there (deleting is idempotent)', type: 'null' } }

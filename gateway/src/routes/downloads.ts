@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { AcceptedSchema, type Accepted } from '@t2s/core/contracts/common'
-import { DOWNLOAD_VERBS, DownloadSourceBodySchema } from '@t2s/core/contracts/downloads'
+import { AcceptedSchema, type Accepted, DOWNLOAD_VERBS, DownloadSourceBodySchema } from '@t2s/core/contracts'
 import { ok, problems, withExamples } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 

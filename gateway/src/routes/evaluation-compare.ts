@@ -1,8 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { CompareQuerySchema, COMPARE_VERBS, FlipPageSchema, FlipsQuerySchema, type Flip } from '@t2s/core/contracts/compare'
-import type { ItemChunk } from '@t2s/core/contracts/evaluations'
+import { CompareQuerySchema, COMPARE_VERBS, FlipPageSchema, FlipsQuerySchema, type Flip, type ItemChunk } from '@t2s/core/contracts'
 import { ok, problems } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 

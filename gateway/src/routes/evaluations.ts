@@ -1,11 +1,10 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { AcceptedSchema, IdParamsSchema, type Accepted } from '@t2s/core/contracts/common'
 import {
-  CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListQuerySchema, EvaluationListSchema, ItemPageSchema, ItemsQuerySchema,
-  type EvaluationItem, type ItemChunk
-} from '@t2s/core/contracts/evaluations'
+  AcceptedSchema, IdParamsSchema, type Accepted, CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListQuerySchema,
+  EvaluationListSchema, ItemPageSchema, ItemsQuerySchema, type EvaluationItem, type ItemChunk
+} from '@t2s/core/contracts'
 import { UploadEvaluationBodySchema, uploadedBody } from '../lib/predictions-upload.js'
 import { ok, problems, withExamples } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }

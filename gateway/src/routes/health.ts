@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { freeBytesSync, minFreeBytes } from '@t2s/core/lifecycle/usage'
+import { freeBytesSync, minFreeBytes } from '@t2s/core/lifecycle'
 import examples from '../examples.json' with { type: 'json' }
 import { ok } from '../lib/schemas.js'
 

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { IdParamsSchema, JobStatusSchema, TERMINAL_STATUSES } from '@t2s/core/contracts/common'
+import { IdParamsSchema, JobStatusSchema, TERMINAL_STATUSES } from '@t2s/core/contracts'
 import { ok, okAs, problems } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 

@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { CreateModelServerBodySchema, MODEL_SERVER_VERBS, ModelServerListSchema, ServerNameSchema, UpdateModelServerBodySchema } from '@t2s/core/contracts/model-servers'
+import {
+  CreateModelServerBodySchema, MODEL_SERVER_VERBS, ModelServerListSchema, ServerNameSchema, UpdateModelServerBodySchema
+} from '@t2s/core/contracts'
 import { ok, problems } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { MAX_REWARD_ITEMS, REWARD_VERBS, RewardRequestSchema, RewardResponseSchema } from '@t2s/core/contracts/rewards'
+import { MAX_REWARD_ITEMS, REWARD_VERBS, RewardRequestSchema, RewardResponseSchema } from '@t2s/core/contracts'
 import { ok, problems, withExamples } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 

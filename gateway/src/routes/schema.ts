@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { SchemaParamsSchema, SchemaQuerySchema } from '@t2s/core/contracts/schema'
+import { SchemaParamsSchema, SchemaQuerySchema } from '@t2s/core/contracts'
 import { ok, problems } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 

@@ -1,8 +1,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { IdParamsSchema, PageQuerySchema } from '@t2s/core/contracts/common'
-import { CreateSourceBodySchema, QuestionPageSchema, SOURCE_VERBS, SourceListSchema } from '@t2s/core/contracts/sources'
+import {
+  IdParamsSchema, PageQuerySchema, CreateSourceBodySchema, QuestionPageSchema, SOURCE_VERBS, SourceListSchema
+} from '@t2s/core/contracts'
 import { ok, problems, withExamples } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 

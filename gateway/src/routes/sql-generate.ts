@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { EVALUATION_VERBS, GenerateSqlBodySchema, GenerateSqlResultSchema } from '@t2s/core/contracts/evaluations'
+import { EVALUATION_VERBS, GenerateSqlBodySchema, GenerateSqlResultSchema } from '@t2s/core/contracts'
 import { ok, problems, withExamples } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ExecuteSqlBodySchema, SQL_VERBS, type SqlResultJson } from '@t2s/core/contracts/sql'
+import { ExecuteSqlBodySchema, SQL_VERBS, type SqlResultJson } from '@t2s/core/contracts'
 import { clientGone } from '../lib/client-gone.js'
 import { ok, problems, withExamples } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }

@@ -1,8 +1,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { AcceptedSchema, IdParamsSchema, PageQuerySchema, type Accepted } from '@t2s/core/contracts/common'
-import { CreateTrainingJobBodySchema, TRAINING_VERBS, TrainingJobListSchema } from '@t2s/core/contracts/training'
+import {
+  AcceptedSchema, IdParamsSchema, PageQuerySchema, type Accepted, CreateTrainingJobBodySchema, TRAINING_VERBS, TrainingJobListSchema
+} from '@t2s/core/contracts'
 import { ok, okAs, problems, withExamples } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { conflict } from '@t2s/core/errors'
+import { conflict } from '@t2s/core'
 import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
 import { problemOf } from '../helper.js'
 

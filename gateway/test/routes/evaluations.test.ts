@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { COMPARE_VERBS } from '@t2s/core/contracts/compare'
-import { EVALUATION_VERBS } from '@t2s/core/contracts/evaluations'
-import { conflict, notFound } from '@t2s/core/errors'
+import { COMPARE_VERBS, EVALUATION_VERBS } from '@t2s/core/contracts'
+import { conflict, notFound } from '@t2s/core'
 import examples from '../../src/examples.json' with { type: 'json' }
 import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
 import { problemOf } from '../helper.js'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { conflict, notFound } from '@t2s/core/errors'
-import type { JobEvent } from '@t2s/core/jobs/store'
+import { conflict, notFound } from '@t2s/core'
+import type { JobEvent } from '@t2s/core/jobs'
 import examples from '../../src/examples.json' with { type: 'json' }
 import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
 import { problemOf } from '../helper.js'

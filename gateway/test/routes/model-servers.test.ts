@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { MODEL_SERVER_VERBS } from '@t2s/core/contracts/model-servers'
-import { EVALUATION_VERBS } from '@t2s/core/contracts/evaluations'
-import { conflict, ServiceError } from '@t2s/core/errors'
+import { MODEL_SERVER_VERBS, EVALUATION_VERBS } from '@t2s/core/contracts'
+import { conflict, ServiceError } from '@t2s/core'
 import examples from '../../src/examples.json' with { type: 'json' }
 import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
 import { problemOf } from '../helper.js'

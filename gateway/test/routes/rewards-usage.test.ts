@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { MAX_REWARD_ITEMS, REWARD_VERBS } from '@t2s/core/contracts/rewards'
-import { USAGE_VERBS } from '@t2s/core/contracts/usage'
-import { conflict, ServiceError } from '@t2s/core/errors'
+import { MAX_REWARD_ITEMS, REWARD_VERBS, USAGE_VERBS } from '@t2s/core/contracts'
+import { conflict, ServiceError } from '@t2s/core'
 import examples from '../../src/examples.json' with { type: 'json' }
 import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
 import { problemOf } from '../helper.js'

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
-import { DOWNLOAD_VERBS } from '@t2s/core/contracts/downloads'
-import { conflict, notFound } from '@t2s/core/errors'
+import { SOURCE_VERBS, DOWNLOAD_VERBS } from '@t2s/core/contracts'
+import { conflict, notFound } from '@t2s/core'
 import examples from '../../src/examples.json' with { type: 'json' }
 import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
 import { problemOf } from '../helper.js'

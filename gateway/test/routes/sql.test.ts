@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { EVALUATION_VERBS } from '@t2s/core/contracts/evaluations'
-import { SQL_VERBS } from '@t2s/core/contracts/sql'
-import { ServiceError } from '@t2s/core/errors'
+import { EVALUATION_VERBS, SQL_VERBS } from '@t2s/core/contracts'
+import { ServiceError } from '@t2s/core'
 import examples from '../../src/examples.json' with { type: 'json' }
 import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
 import { problemOf } from '../helper.js'

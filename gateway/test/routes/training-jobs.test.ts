@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { TRAINING_VERBS } from '@t2s/core/contracts/training'
-import { notFound, unavailable } from '@t2s/core/errors'
+import { TRAINING_VERBS } from '@t2s/core/contracts'
+import { notFound, unavailable } from '@t2s/core'
 import examples from '../../src/examples.json' with { type: 'json' }
 import { assertNeedsKey, buildOnFakeBus, send } from '../fake-bus.js'
 import { problemOf } from '../helper.js'

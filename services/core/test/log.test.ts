@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { formatLine, logDestination } from '@t2s/core/log'
+import { formatLine, logDestination } from '@t2s/core'
 
 test('a JSON log line becomes one readable line: time, level, service, message, fields', () => {
   const time = Date.UTC(2026, 0, 2, 3, 4, 5, 6)

@@ -1,5 +1,5 @@
-import { datasetRecordsTable } from '@t2s/core/datasets/records'
-import { openStateDb, type StateDb } from '@t2s/core/state-db'
+import { datasetRecordsTable } from '@t2s/core/datasets'
+import { openStateDb, type StateDb } from '@t2s/core'
 
 /** The dataset service's own tables; core adds its job tables first. */
 const MIGRATIONS = [

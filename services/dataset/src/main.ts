@@ -1,6 +1,5 @@
-import { envSchema, listOf } from '@t2s/core/config'
-import { SANDBOX_ENV, startSandbox } from '@t2s/core/sql/sandbox-env'
-import { runService } from '@t2s/core/service-main'
+import { envSchema, listOf, runService } from '@t2s/core'
+import { SANDBOX_ENV, startSandbox } from '@t2s/core/sql'
 import { buildDatasetApp } from './app.js'
 import { openDatasetDb } from './db.js'
 

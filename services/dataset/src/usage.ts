@@ -1,10 +1,9 @@
 import { join } from 'node:path'
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { SERVICE_NAMES } from '@t2s/core/contracts/subjects'
-import { USAGE_VERBS, type Usage, type UsageKind } from '@t2s/core/contracts/usage'
-import { diskSpace, entriesBytes, minFreeBytes, treeBytes } from '@t2s/core/lifecycle/usage'
-import { callService } from '@t2s/core/nats/client'
+import { SERVICE_NAMES, USAGE_VERBS, type Usage, type UsageKind } from '@t2s/core/contracts'
+import { diskSpace, entriesBytes, minFreeBytes, treeBytes } from '@t2s/core/lifecycle'
+import { callService } from '@t2s/core/nats'
 
 const TOP = 100
 

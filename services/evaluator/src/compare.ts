@@ -1,9 +1,7 @@
-import type { Comparison, CompareQuery, Flip, FlipsQuery } from '@t2s/core/contracts/compare'
-import type { Difficulty } from '@t2s/core/contracts/sources'
-import { badRequest } from '@t2s/core/errors'
-import type { JobStore } from '@t2s/core/jobs/store'
-import { compareRuns, type ScoredQuestion } from '@t2s/core/stats/compare'
-import type { ItemChunk } from '@t2s/core/contracts/evaluations'
+import type { Comparison, CompareQuery, Flip, FlipsQuery, Difficulty, ItemChunk } from '@t2s/core/contracts'
+import { badRequest } from '@t2s/core'
+import type { JobStore } from '@t2s/core/jobs'
+import { compareRuns, type ScoredQuestion } from '@t2s/core/stats'
 import { clipText, fitToPayload } from './chunk.js'
 import type { EvaluationRow, EvaluationStore, ItemRow } from './store.js'
 

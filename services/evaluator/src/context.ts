@@ -1,5 +1,5 @@
-import type { Question } from '@t2s/core/contracts/sources'
-import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
+import type { Question } from '@t2s/core/contracts'
+import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources'
 import type { EvaluationOptions, EvaluationRow, EvaluationStore } from './store.js'
 
 export interface EvalContext {

@@ -1,4 +1,4 @@
-import { openStateDb, type StateDb } from '@t2s/core/state-db'
+import { openStateDb, type StateDb } from '@t2s/core'
 
 /** The evaluator's own tables; core adds its job tables first. */
 const MIGRATIONS = [

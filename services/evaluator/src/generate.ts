@@ -1,6 +1,5 @@
-import type { ExtractHow, ExtractMode, LlmClient, LlmMessage } from '@t2s/core/llm/index'
-import { extractSql } from '@t2s/core/llm/index'
-import type { SystemPromptName } from '@t2s/core/prompts/system-prompts'
+import { type ExtractHow, type ExtractMode, type LlmClient, type LlmMessage, extractSql } from '@t2s/core/llm'
+import type { SystemPromptName } from '@t2s/core/prompts'
 
 export interface AskOptions {
   model: string

@@ -1,8 +1,7 @@
 import { deserialize, serialize } from 'node:v8'
-import type { ExecResult, SqlValue } from '@t2s/core/sql/sandbox'
-import { SANDBOX_FAILURES } from '@t2s/core/sql/messages'
-import type { StateDb } from '@t2s/core/state-db'
-import { textSha256 } from '@t2s/core/util/digest'
+import { type ExecResult, type SqlValue, SANDBOX_FAILURES } from '@t2s/core/sql'
+import type { StateDb } from '@t2s/core'
+import { textSha256 } from '@t2s/core/util'
 
 export interface GoldResult {
   status: ExecResult['status']

@@ -1,10 +1,8 @@
 import { Type } from 'typebox'
-import { envSchema } from '@t2s/core/config'
-import { runService } from '@t2s/core/service-main'
+import { envSchema, runService } from '@t2s/core'
 import { buildEvaluatorApp } from './app.js'
 import { openEvaluatorDb } from './db.js'
-import { openModelServersBucket, ModelServerRegistry } from '@t2s/core/models/servers'
-import { envServer, registeredServerClients } from '@t2s/core/models/clients'
+import { openModelServersBucket, ModelServerRegistry, envServer, registeredServerClients } from '@t2s/core/models'
 import { NO_STUDENT } from './models.js'
 
 const Env = envSchema({

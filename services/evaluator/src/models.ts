@@ -1,6 +1,6 @@
-import type { Models } from '@t2s/core/contracts/evaluations'
-import type { LlmClient } from '@t2s/core/llm/index'
-import type { ModelServerRegistry } from '@t2s/core/models/servers'
+import type { Models } from '@t2s/core/contracts'
+import type { LlmClient } from '@t2s/core/llm'
+import type { ModelServerRegistry } from '@t2s/core/models'
 
 export const NO_STUDENT = 'STUDENT_BASE_URL is not set: the evaluator has no student server to ask (set it to the OpenAI-compatible URL ending in /v1, e.g. http://vllm-student:8000/v1, or name a registered server)'
 

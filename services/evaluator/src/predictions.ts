@@ -1,5 +1,5 @@
-import type { Question } from '@t2s/core/contracts/sources'
-import { badRequest } from '@t2s/core/errors'
+import type { Question } from '@t2s/core/contracts'
+import { badRequest } from '@t2s/core'
 
 /** The official separator between SQL and db_id: tab, five dashes, " bird ", five dashes, tab. */
 export const BIRD_SEPARATOR = '\t----- bird -----\t'

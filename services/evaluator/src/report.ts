@@ -1,5 +1,4 @@
-import { ITEM_STATUSES, type Evaluation } from '@t2s/core/contracts/evaluations'
-import type { JobRecord } from '@t2s/core/contracts/common'
+import { ITEM_STATUSES, type Evaluation, type JobRecord } from '@t2s/core/contracts'
 import type { EvaluationRow, EvaluationStore, ItemGroup } from './store.js'
 
 const BUCKETS = ['simple', 'moderate', 'challenging'] as const

@@ -1,10 +1,9 @@
 import { performance } from 'node:perf_hooks'
-import type { RewardItem, RewardRequest, RewardResponse, RewardWeights } from '@t2s/core/contracts/rewards'
-import type { Question, ResolvedSource } from '@t2s/core/contracts/sources'
-import { badRequest } from '@t2s/core/errors'
-import { extractSql } from '@t2s/core/llm/index'
-import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources/questions'
-import { fileSha256 } from '@t2s/core/util/digest'
+import type { RewardItem, RewardRequest, RewardResponse, RewardWeights, Question, ResolvedSource } from '@t2s/core/contracts'
+import { badRequest } from '@t2s/core'
+import { extractSql } from '@t2s/core/llm'
+import { databaseFile, loadRegisteredQuestions } from '@t2s/core/sources'
+import { fileSha256 } from '@t2s/core/util'
 import type { Scored, Scorer } from './score.js'
 
 export interface RewardServiceDeps {

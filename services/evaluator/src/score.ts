@@ -1,7 +1,5 @@
-import type { ItemStatus } from '@t2s/core/contracts/evaluations'
-import { compareResultSets } from '@t2s/core/sql/compare'
-import { NO_STATEMENT, throwIfUnavailable } from '@t2s/core/sql/messages'
-import type { SqlValue } from '@t2s/core/sql/sandbox'
+import type { ItemStatus } from '@t2s/core/contracts'
+import { compareResultSets, NO_STATEMENT, throwIfUnavailable, type SqlValue } from '@t2s/core/sql'
 import type { Executor } from './execute.js'
 import type { GoldCache, GoldResult } from './gold-cache.js'
 

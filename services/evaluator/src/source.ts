@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import { SOURCE_VERBS, type ResolvedSource } from '@t2s/core/contracts/sources'
-import { badRequest, ServiceError } from '@t2s/core/errors'
-import { callService } from '@t2s/core/nats/client'
+import { SOURCE_VERBS, type ResolvedSource } from '@t2s/core/contracts'
+import { badRequest, ServiceError } from '@t2s/core'
+import { callService } from '@t2s/core/nats'
 
 /** A registered source by id or name, from the dataset service; an unknown one is the caller's 400. */
 export async function resolveSource (nc: NatsConnection, source: string): Promise<ResolvedSource> {

@@ -1,7 +1,5 @@
-import type { EvaluationItem, ItemStatus } from '@t2s/core/contracts/evaluations'
-import type { Difficulty } from '@t2s/core/contracts/sources'
-import { notFound } from '@t2s/core/errors'
-import type { StateDb } from '@t2s/core/state-db'
+import type { EvaluationItem, ItemStatus, Difficulty } from '@t2s/core/contracts'
+import { notFound, type StateDb } from '@t2s/core'
 
 export interface EvaluationOptions {
   timeout_s: number

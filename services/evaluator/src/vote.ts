@@ -1,4 +1,4 @@
-import { rowKey, type SqlValue } from '@t2s/core/sql/compare'
+import { rowKey, type SqlValue } from '@t2s/core/sql'
 
 export interface Ballot {
   /** Whether the candidate ran (and was not cut at the row limit). */

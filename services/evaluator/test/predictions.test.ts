@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { Question } from '@t2s/core/contracts/sources'
-import { ServiceError } from '@t2s/core/errors'
+import type { Question } from '@t2s/core/contracts'
+import { ServiceError } from '@t2s/core'
 import { birdEntry, BIRD_SEPARATOR, parsePredictions } from '../src/predictions.js'
 
 const q = (index: number, dbId: string, questionId: number | null = index): Question =>

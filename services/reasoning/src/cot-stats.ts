@@ -1,4 +1,4 @@
-import type { StateDb } from '@t2s/core/state-db'
+import type { StateDb } from '@t2s/core'
 
 /** The counters of a CoT job, read from its committed items and its teacher calls (live while it runs). */
 export interface CotStats {

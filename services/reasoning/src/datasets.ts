@@ -1,14 +1,10 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { Accepted } from '@t2s/core/contracts/common'
-import type { CotDatasetBody } from '@t2s/core/contracts/datasets'
-import type { ResolvedSource } from '@t2s/core/contracts/sources'
-import { badRequest } from '@t2s/core/errors'
-import type { DatasetRecords } from '@t2s/core/datasets/records'
-import { checkSplitLimit } from '@t2s/core/datasets/split'
-import { callService } from '@t2s/core/nats/client'
-import { SOURCE_VERBS } from '@t2s/core/contracts/sources'
-import type { ModelServerRegistry } from '@t2s/core/models/servers'
-import { promptVersion } from '@t2s/core/prompts/index'
+import { type Accepted, type CotDatasetBody, type ResolvedSource, SOURCE_VERBS } from '@t2s/core/contracts'
+import { badRequest } from '@t2s/core'
+import { type DatasetRecords, checkSplitLimit } from '@t2s/core/datasets'
+import { callService } from '@t2s/core/nats'
+import type { ModelServerRegistry } from '@t2s/core/models'
+import { promptVersion } from '@t2s/core/prompts'
 
 /** Creates CoT datasets: checks the teacher and the source, then records the dataset and submits its job. */
 export class CotDatasets {

@@ -1,9 +1,7 @@
 import { Type } from 'typebox'
-import { envSchema } from '@t2s/core/config'
-import { envServer, registeredServerClients } from '@t2s/core/models/clients'
-import { ModelServerRegistry, openModelServersBucket } from '@t2s/core/models/servers'
-import { runService } from '@t2s/core/service-main'
-import { SANDBOX_ENV, startSandbox } from '@t2s/core/sql/sandbox-env'
+import { envSchema, runService } from '@t2s/core'
+import { envServer, registeredServerClients, ModelServerRegistry, openModelServersBucket } from '@t2s/core/models'
+import { SANDBOX_ENV, startSandbox } from '@t2s/core/sql'
 import { buildReasoningApp } from './app.js'
 import { openReasoningDb } from './db.js'
 

@@ -1,9 +1,8 @@
 // Teacher answers, paid for once: every answer is stored under (model, prompt digest,
 // temperature, attempt) the moment it arrives, and every call a job makes is counted.
-import type { LlmClient, LlmMessage } from '@t2s/core/llm/index'
-import { LlmError } from '@t2s/core/llm/index'
-import { textSha256 } from '@t2s/core/util/digest'
-import type { StateDb } from '@t2s/core/state-db'
+import { type LlmClient, type LlmMessage, LlmError } from '@t2s/core/llm'
+import { textSha256 } from '@t2s/core/util'
+import type { StateDb } from '@t2s/core'
 
 export interface TeacherRequest {
   /** the model server asked (`teacher` unless the dataset named another) */

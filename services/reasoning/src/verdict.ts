@@ -1,7 +1,6 @@
 // Whether a teacher answer is kept, and why not: the three validation modes of a CoT job.
-import { extractSql, recipeExactMatch } from '@t2s/core/llm/index'
-import { sameResultSet } from '@t2s/core/sql/compare'
-import type { ExecResult } from '@t2s/core/sql/sandbox'
+import { extractSql, recipeExactMatch } from '@t2s/core/llm'
+import { sameResultSet, type ExecResult } from '@t2s/core/sql'
 
 export type Validation = 'execution' | 'exact' | 'none'
 

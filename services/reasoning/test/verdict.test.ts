@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { ExecResult } from '@t2s/core/sql/sandbox'
-import { SANDBOX_CLOSED } from '@t2s/core/sql/sandbox'
-import { SandboxUnavailable, throwIfUnavailable } from '@t2s/core/sql/messages'
+import { type ExecResult, SANDBOX_CLOSED, SandboxUnavailable, throwIfUnavailable } from '@t2s/core/sql'
 import { finalSql, goldVerdict, judge, type RunSql } from '../src/verdict.js'
 
 const ok = (rows: ExecResult['rows'], truncated = false): ExecResult => ({ status: 'ok', columns: ['c'], rows, truncated, elapsed_ms: 1 })

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Type } from 'typebox'
-import { envSchema } from '@t2s/core/config'
+import { envSchema } from '@t2s/core'
 
 /** The trainer-gpu folder of this repository, where `t2s_trainer` lives when it is not installed. */
 const REPO_TRAINER_DIR = fileURLToPath(new URL('../../../trainer-gpu', import.meta.url))

@@ -1,5 +1,5 @@
-import { GRPO_METRICS } from '@t2s/core/contracts/training'
-import { openStateDb, type StateDb } from '@t2s/core/state-db'
+import { GRPO_METRICS } from '@t2s/core/contracts'
+import { openStateDb, type StateDb } from '@t2s/core'
 
 /** The trainer service's own tables; core adds its job tables first. */
 const MIGRATIONS = [

@@ -4,7 +4,7 @@
  * fields are kept (passed on as run information), and a line that is not an event is
  * ignored rather than fatal: a stray print must never stop a training run.
  */
-import { GRPO_METRICS, type GrpoMetric } from '@t2s/core/contracts/training'
+import { GRPO_METRICS, type GrpoMetric } from '@t2s/core/contracts'
 
 type N = number | null
 

@@ -3,12 +3,11 @@ import { createWriteStream } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { DATASET_VERBS, type Dataset } from '@t2s/core/contracts/datasets'
-import { SOURCE_VERBS, type ResolvedSource } from '@t2s/core/contracts/sources'
-import { seededSplit } from '@t2s/core/datasets/split'
-import { badRequest, ServiceError } from '@t2s/core/errors'
-import { callService } from '@t2s/core/nats/client'
-import { loadRegisteredQuestions } from '@t2s/core/sources/questions'
+import { DATASET_VERBS, type Dataset, SOURCE_VERBS, type ResolvedSource } from '@t2s/core/contracts'
+import { seededSplit } from '@t2s/core/datasets'
+import { badRequest, ServiceError } from '@t2s/core'
+import { callService } from '@t2s/core/nats'
+import { loadRegisteredQuestions } from '@t2s/core/sources'
 
 interface ChatLine { messages?: Array<{ role?: string, content?: unknown }> }
 

@@ -1,6 +1,6 @@
 import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
-import { fileSha256 } from '@t2s/core/util/digest'
+import { fileSha256 } from '@t2s/core/util'
 
 export type FileDigests = Record<string, { bytes: number, sha256: string }>
 

@@ -1,6 +1,5 @@
-import { GRPO_METRICS, type LossPoint } from '@t2s/core/contracts/training'
-import { notFound } from '@t2s/core/errors'
-import type { StateDb } from '@t2s/core/state-db'
+import { GRPO_METRICS, type LossPoint } from '@t2s/core/contracts'
+import { notFound, type StateDb } from '@t2s/core'
 
 export interface TrainingRow {
   id: string

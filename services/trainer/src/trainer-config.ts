@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path'
-import type { GrpoHyperparameters, Hyperparameters, TrainingMethod } from '@t2s/core/contracts/training'
-import { badRequest } from '@t2s/core/errors'
+import type { GrpoHyperparameters, Hyperparameters, TrainingMethod } from '@t2s/core/contracts'
+import { badRequest } from '@t2s/core'
 
 /** Where one training job keeps its files, relative to DATA_DIR. */
 export const runDir = (trainingId: string) => join('trainer', 'runs', trainingId)

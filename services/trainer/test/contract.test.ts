@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
-import type { Hyperparameters } from '@t2s/core/contracts/training'
+import type { Hyperparameters } from '@t2s/core/contracts'
 import { parseEventLine } from '../src/events.js'
 import { absolute, trainerConfig } from '../src/trainer-config.js'
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
-import type { GrpoHyperparameters } from '@t2s/core/contracts/training'
+import type { GrpoHyperparameters } from '@t2s/core/contracts'
 import { parseEventLine } from '../src/events.js'
 import { absolute, grpoTrainerConfig } from '../src/trainer-config.js'
 

@@ -3,10 +3,10 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
 import { Svcm } from '@nats-io/services'
-import { EVENTS_STREAM, eventSubject, type ServiceName } from '@t2s/core/contracts/subjects'
-import { ServiceError } from '@t2s/core/errors'
-import type { JobEvent, JobStore } from '@t2s/core/jobs/store'
-import { callService } from '@t2s/core/nats/client'
+import { EVENTS_STREAM, eventSubject, type ServiceName } from '@t2s/core/contracts'
+import { ServiceError } from '@t2s/core'
+import type { JobEvent, JobStore } from '@t2s/core/jobs'
+import { callService } from '@t2s/core/nats'
 
 /** The job store's read, cancel and delete: all the routes do with jobs. */
 export type JobsView = Pick<JobStore, 'get' | 'require' | 'list' | 'cancel' | 'remove'>

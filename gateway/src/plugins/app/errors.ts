@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyPluginAsync } from 'fastify'
-import { ServiceError } from '@t2s/core/errors'
-import { describeErrors } from '@t2s/core/contracts/validate'
+import { ServiceError } from '@t2s/core'
+import { describeErrors } from '@t2s/core/contracts'
 import { instanceOf, sendProblem } from '../../lib/problem.js'
 
 /**

@@ -1,4 +1,4 @@
-// Public API of the LLM layer: `import { createLlmClient, extractSql } from '@t2s/core/llm/index'`.
+// Public API of the LLM layer: `import { createLlmClient, extractSql } from '@t2s/core/llm'`.
 export { createLlmClient } from './client.js'
 export type { ChatRequest, ChatResult, ChatUsage, LlmClient, LlmClientOptions, LlmClientStats, LlmLogger, LlmMessage, LlmModel } from './client.js'
 export { LlmError, isRetryableKind } from './errors.js'

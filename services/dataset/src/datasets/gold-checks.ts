@@ -1,6 +1,5 @@
-import type { ExecResult } from '@t2s/core/sql/sandbox'
-import { SANDBOX_FAILURES } from '@t2s/core/sql/messages'
-import type { StateDb } from '@t2s/core/state-db'
+import { type ExecResult, SANDBOX_FAILURES } from '@t2s/core/sql'
+import type { StateDb } from '@t2s/core'
 
 export interface GoldVerdict {
   status: ExecResult['status']

@@ -1,8 +1,6 @@
-import type { SftDatasetBody } from '@t2s/core/contracts/datasets'
-import type { Accepted } from '@t2s/core/contracts/common'
-import type { DatasetRecords } from '@t2s/core/datasets/records'
-import { checkSplitLimit } from '@t2s/core/datasets/split'
-import { promptVersion } from '@t2s/core/prompts/index'
+import type { SftDatasetBody, Accepted } from '@t2s/core/contracts'
+import { type DatasetRecords, checkSplitLimit } from '@t2s/core/datasets'
+import { promptVersion } from '@t2s/core/prompts'
 import type { SourceRegistry } from '../sources/registry.js'
 
 /** Creates SFT datasets: checks the request against its source, then records it and submits its job. */

@@ -1,5 +1,5 @@
-import type { JobStore } from '@t2s/core/jobs/store'
-import { activeJobsUsing, paramsName, refuseWhileUsed } from '@t2s/core/lifecycle/deletion'
+import type { JobStore } from '@t2s/core/jobs'
+import { activeJobsUsing, paramsName, refuseWhileUsed } from '@t2s/core/lifecycle'
 import type { SourceRegistry } from './registry.js'
 
 /**

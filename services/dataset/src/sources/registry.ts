@@ -1,10 +1,8 @@
 import Database from 'better-sqlite3'
-import type { Question, ResolvedSource, Source } from '@t2s/core/contracts/sources'
-import { ServiceError } from '@t2s/core/errors'
-import { resolveInsideRoots } from '@t2s/core/paths'
-import { databaseFile, parseQuestionsFile } from '@t2s/core/sources/questions'
-import type { StateDb } from '@t2s/core/state-db'
-import { newId } from '@t2s/core/jobs/store'
+import type { Question, ResolvedSource, Source } from '@t2s/core/contracts'
+import { ServiceError, resolveInsideRoots, type StateDb } from '@t2s/core'
+import { databaseFile, parseQuestionsFile } from '@t2s/core/sources'
+import { newId } from '@t2s/core/jobs'
 
 interface SourceRow {
   id: string

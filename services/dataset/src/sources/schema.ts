@@ -1,10 +1,10 @@
 // A database's schema text as every prompt of the suite sees it: rendered by core's
 // PromptBuilder, never by a copy of its rules, so the console shows what the model reads.
 import { existsSync } from 'node:fs'
-import type { DatabaseSchema } from '@t2s/core/contracts/schema'
-import { ServiceError } from '@t2s/core/errors'
-import { PromptBuilder, defaultDescriptionDir } from '@t2s/core/prompts/index'
-import { databaseFile } from '@t2s/core/sources/questions'
+import type { DatabaseSchema } from '@t2s/core/contracts'
+import { ServiceError } from '@t2s/core'
+import { PromptBuilder, defaultDescriptionDir } from '@t2s/core/prompts'
+import { databaseFile } from '@t2s/core/sources'
 import type { SourceRegistry } from './registry.js'
 
 export function databaseSchema (sources: SourceRegistry, input: { id: string, db_id: string, sample_rows: number, column_descriptions: boolean }): DatabaseSchema {

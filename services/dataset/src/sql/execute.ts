@@ -1,8 +1,7 @@
-import { INTERACTIVE_QUEUE_WAIT_MS, type ExecuteSqlBody, type SqlResultJson } from '@t2s/core/contracts/sql'
-import { ServiceError, unavailable } from '@t2s/core/errors'
-import { databaseFile } from '@t2s/core/sources/questions'
-import { SANDBOX_UNAVAILABLE } from '@t2s/core/sql/messages'
-import type { SqlSandbox, SqlValue } from '@t2s/core/sql/sandbox'
+import { INTERACTIVE_QUEUE_WAIT_MS, type ExecuteSqlBody, type SqlResultJson } from '@t2s/core/contracts'
+import { ServiceError, unavailable } from '@t2s/core'
+import { databaseFile } from '@t2s/core/sources'
+import { SANDBOX_UNAVAILABLE, type SqlSandbox, type SqlValue } from '@t2s/core/sql'
 import type { SourceRegistry } from '../sources/registry.js'
 
 /** JSON has no bigint or bytes: big integers travel as decimal strings, BLOBs as base64. */

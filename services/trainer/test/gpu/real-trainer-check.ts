@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import { trainerCommand, trainerEnv } from '../../src/command.js'
 import type { TrainerEvent } from '../../src/events.js'
 import { runTrainer } from '../../src/process.js'
-import { fileSha256 } from '@t2s/core/util/digest'
+import { fileSha256 } from '@t2s/core/util'
 import { folderDigests, publishFolder } from '../../src/publish.js'
 import { absolute, trainerConfig } from '../../src/trainer-config.js'
 

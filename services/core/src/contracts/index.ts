@@ -1,0 +1,35 @@
+/**
+ * The public surface of @t2s/core/contracts: TypeBox schemas and types of every request, reply and job, NATS subjects and verbs, the one Ajv.
+ * The names used outside core, by module; the package exports nothing deeper, so the rest of
+ * the area is internal. A name newly needed outside core is added to this list.
+ * Listed by the core surface codemod (issue 13).
+ */
+export { AcceptedSchema, IdParamsSchema, JobRecordSchema, JobStatusSchema, PageQuerySchema, ProblemSchema, TERMINAL_STATUSES } from './common.js'
+export type { Accepted, JobRecord } from './common.js'
+export { COMPARE_VERBS, CompareQuerySchema, ComparisonSchema, FlipPageSchema, FlipsQuerySchema } from './compare.js'
+export type { CompareQuery, Comparison, Flip, FlipsQuery } from './compare.js'
+export { CotDatasetBodySchema, CreateDatasetBodySchema, DATASET_VERBS, DatasetListSchema, DatasetSchema, SftDatasetBodySchema, datasetServiceFor } from './datasets.js'
+export type { CotDatasetBody, Dataset, DatasetFile, SftDatasetBody } from './datasets.js'
+export { BIRD_ARCHIVES, DOWNLOAD_VERBS, DownloadSourceBodySchema } from './downloads.js'
+export type { DownloadResult, DownloadSourceBody } from './downloads.js'
+export { CreateEvaluationBodySchema, EVALUATION_VERBS, EvaluationListQuerySchema, EvaluationListSchema, EvaluationOptionsSchema, EvaluationSchema, GenerateSqlBodySchema, GenerateSqlResultSchema, ITEM_STATUSES, ItemPageSchema, ItemsQuerySchema, ModelsSchema } from './evaluations.js'
+export type { CreateEvaluationBody, Evaluation, EvaluationItem, GenerateSqlBody, GenerateSqlResult, ItemChunk, ItemStatus, Models } from './evaluations.js'
+export { CotJobParamsSchema, DownloadJobParamsSchema, EvaluationJobParamsSchema, JOB_KINDS, SftJobParamsSchema, TrainingJobParamsSchema } from './jobs.js'
+export type { CotJobParams, EvaluationJobParams, TrainingJobParams } from './jobs.js'
+export { TEXT_LIMITS } from './limits.js'
+export { CreateModelServerBodySchema, MODEL_SERVER_VERBS, ModelServerListSchema, ModelServerSchema, ServerNameSchema, UpdateModelServerBodySchema } from './model-servers.js'
+export { MAX_REWARD_ITEMS, REWARD_VERBS, RewardRequestSchema, RewardResponseSchema } from './rewards.js'
+export type { RewardItem, RewardRequest, RewardResponse, RewardWeights } from './rewards.js'
+export { DatabaseSchemaSchema, SchemaParamsSchema, SchemaQuerySchema } from './schema.js'
+export type { DatabaseSchema } from './schema.js'
+export { CreateSourceBodySchema, QuestionPageSchema, QuestionSchema, SOURCE_VERBS, SourceListSchema, SourceSchema } from './sources.js'
+export type { CreateSourceBody, Difficulty, Question, ResolvedSource, Source } from './sources.js'
+export { ExecuteSqlBodySchema, INTERACTIVE_QUEUE_WAIT_MS, SQL_VERBS, SqlResultSchema } from './sql.js'
+export type { ExecuteSqlBody, SqlResultJson } from './sql.js'
+export { EVENTS_STREAM, JOBS_BUCKET, SERVICE_NAMES, WORK_STREAM, eventSubject } from './subjects.js'
+export type { ServiceName } from './subjects.js'
+export { CreateTrainingJobBodySchema, GRPO_METRICS, TRAINING_VERBS, TrainingJobListSchema, TrainingJobSchema } from './training.js'
+export type { CreateTrainingJobBody, GrpoHyperparameters, GrpoMetric, Hyperparameters, LossPoint, TrainingJob, TrainingMethod } from './training.js'
+export { USAGE_VERBS, UsageSchema } from './usage.js'
+export type { Usage, UsageKind } from './usage.js'
+export { AJV_OPTIONS, compileSchema, describeErrors } from './validate.js'

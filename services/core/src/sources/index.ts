@@ -1,0 +1,7 @@
+/**
+ * The public surface of @t2s/core/sources: registered questions and database files.
+ * The names used outside core, by module; the package exports nothing deeper, so the rest of
+ * the area is internal. A name newly needed outside core is added to this list.
+ * Listed by the core surface codemod (issue 13).
+ */
+export { checkDatabaseFiles, databaseFile, loadRegisteredQuestions, parseQuestionsFile } from './questions.js'
