@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { SchemaParamsSchema, SchemaQuerySchema } from '@t2s/core/contracts'
+import { SCHEMA_VERBS, SchemaParamsSchema, SchemaQuerySchema } from '@t2s/core/contracts'
 import { ok, problems } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 
@@ -15,7 +15,7 @@ const schemaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: SchemaQuerySchema,
       response: { 200: ok('The schema text of the prompt', Type.Unsafe({ $ref: 'DatabaseSchema#' }), examples.databaseSchema), ...problems(400, 404) }
     }
-  }, async (request) => await bus.call('dataset', 'get_schema', { ...request.params, ...request.query }, 30_000))
+  }, async (request) => await bus.call('dataset', SCHEMA_VERBS.get, { ...request.params, ...request.query }, 30_000))
 }
 
 export default fp(schemaRoutes, { name: 'routes/schema', dependencies: ['bus', 'auth', 'errors'], encapsulate: true })

@@ -32,7 +32,7 @@ test('POST /v1/datasets carries the Idempotency-Key header to the service as ide
   assert.equal((bus.sent(create)[0] as { idempotency_key: string }).idempotency_key, 'build-1')
   assert.equal(problemOf(await send(app, 'POST', '/v1/datasets', { source: 'demo', kind: 'sft' }, { 'idempotency-key': '' }), 400).detail, 'headers.idempotency-key must NOT have fewer than 1 characters')
   // Ajv's discriminator wording; it names the field but not the kinds allowed.
-  assert.equal(problemOf(await send(app, 'POST', '/v1/datasets', { source: 'demo', kind: 'sql' }), 400).detail, 'body value of tag "kind" must be in oneOf')
+  assert.equal(problemOf(await send(app, 'POST', '/v1/datasets', { source: 'demo', kind: 'sql' }), 400).detail, 'body.kind "sql" is not a known kind')
   assert.equal(bus.sent(create).length, 1)
 })
 

@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { Type } from 'typebox'
 import {
   CreateSourceBodySchema, SOURCE_VERBS, type CreateSourceBody, ExecuteSqlBodySchema, SQL_VERBS, type ExecuteSqlBody, DOWNLOAD_VERBS,
-  SftDatasetBodySchema, type SftDatasetBody, SchemaParamsSchema, SchemaQuerySchema, USAGE_VERBS
+  SftDatasetBodySchema, type SftDatasetBody, SCHEMA_VERBS, SchemaParamsSchema, SchemaQuerySchema, USAGE_VERBS
 } from '@t2s/core/contracts'
 import type { Logger, StateDb } from '@t2s/core'
 import { serveEndpoints } from '@t2s/core/nats'
@@ -64,7 +64,7 @@ export async function buildDatasetApp (deps: DatasetAppDeps) {
     [USAGE_VERBS.usage]: { handler: async () => await diskUsage(deps.nc, deps.dataDir) },
     [SOURCE_VERBS.delete]: { input: ById, handler: async ({ id }: { id: string }) => { await deleteSource(sources, deps.jobs, id); return null } },
     ...datasetEndpoints(records, SftDatasetBodySchema, async (b: SftDatasetBody) => await datasets.create(b)),
-    get_schema: {
+    [SCHEMA_VERBS.get]: {
       input: Type.Object({ ...SchemaParamsSchema.properties, ...SchemaQuerySchema.properties }, { additionalProperties: false }),
       handler: (b: { id: string, db_id: string, sample_rows: number, column_descriptions: boolean }) => databaseSchema(sources, b)
     },

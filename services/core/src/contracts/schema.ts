@@ -1,5 +1,8 @@
 import { Type, type Static } from 'typebox'
 
+/** The dataset service's verb for a database's schema text. */
+export const SCHEMA_VERBS = { get: 'get_schema' } as const
+
 /** A database's schema as the prompt builder renders it (GET /v1/sources/{id}/databases/{db_id}/schema). */
 export const SchemaParamsSchema = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 128, description: 'Source id or name' }),

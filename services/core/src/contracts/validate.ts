@@ -40,5 +40,11 @@ export function describeErrors (errors: ReadonlyArray<Pick<ErrorObject, 'keyword
     const names = [...new Set(allowed.map((v) => JSON.stringify(v)))]
     return names.length === 1 ? `${field} must be ${names[0]}` : `${field} must be one of ${names.join(', ')}`
   }
+  if (e.keyword === 'discriminator') {
+    // A tagged union (dataset kinds, training methods): name the tag, not ajv's "oneOf".
+    const { tag, tagValue } = e.params as { tag: string, tagValue: unknown }
+    const at = `${field}.${tag}`
+    return tagValue === undefined ? `${field} must have required property '${tag}'` : `${at} ${JSON.stringify(tagValue)} is not a known ${tag}`
+  }
   return `${field} ${e.message ?? 'is invalid'}`
 }
