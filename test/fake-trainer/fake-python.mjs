@@ -136,6 +136,8 @@ async function hold (step) {
   // stopRequested is set by the SIGTERM handler while this loop sleeps.
   for (;;) {
     if (stopRequested || existsSync(join(outDir, `.fake-release-${step}`))) return
+    // A failed test removes its data folder without releasing: do not wait forever.
+    if (!existsSync(outDir)) process.exit(1)
     await sleep(20)
   }
 }
