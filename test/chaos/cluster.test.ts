@@ -276,7 +276,10 @@ describe('chaos on a 3-node NATS cluster with two replicas of each service and t
     const [hitRun, calmRun] = [await trainingOf(tj.id), await trainingOf(calmTj.id)]
     assert.equal(hitRun.run.attempts, 2, JSON.stringify(hitRun.run))
     assert.equal(calmRun.run.attempts, 1)
-    assert.ok(hitRun.run.resumed_from_step >= 10 && hitRun.run.resumed_from_step % 10 === 0, String(hitRun.run.resumed_from_step))
+    // The orphaned trainer goes on until the replica that takes over stops it (it then checkpoints
+    // where it stands), so the resume point is any step from the checkpoint at 10 on; the steps it
+    // logged meanwhile are recorded from its events file.
+    assert.ok(hitRun.run.resumed_from_step >= 10, String(hitRun.run.resumed_from_step))
     const steps = (run: any) => run.loss.map((p: { step: number, loss: number }) => [p.step, p.loss])
     assert.deepEqual(steps(hitRun).map(([step]: number[]) => step), Array.from({ length: 70 }, (_v, i) => i + 1), 'each step once')
     assert.deepEqual(steps(hitRun), steps(calmRun))

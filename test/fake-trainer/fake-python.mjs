@@ -10,7 +10,7 @@
 //
 // What it does is scripted per base model in the JSON file named by T2S_FAKE_TRAINER_SCRIPT:
 //   { "<base_model>" | "default": { step_ms, total_steps, crash_at_step, error_at_step,
-//     error_message, error_type, exit_code_at_start, stderr_at_start, ignore_sigterm } }
+//     error_message, error_type, exit_code_at_start, stderr_at_start, ignore_sigterm, hold_after_steps } }
 // crash_at_step SIGKILLs itself once per run folder (a marker file remembers it), so the
 // resumed run gets past that step. Loss values are a fixed function of (seed, step), so an
 // interrupted and resumed run logs the same loss at every step as an uninterrupted one.
@@ -124,6 +124,24 @@ function saveCheckpoint (step, loss) {
   return path
 }
 
+/**
+ * hold_after_steps: after logging such a step, wait (writing `.fake-held-at-<step>`) until the
+ * test creates `.fake-release-<step>` in output_dir, or a SIGTERM comes. Lets a test kill the
+ * service at a known step and let the orphaned trainer go on to another known step.
+ */
+async function hold (step) {
+  if (existsSync(join(outDir, `.fake-release-${step}`))) return
+  writeFileSync(join(outDir, `.fake-held-at-${step}`), '')
+  log(`holding after step ${step}`)
+  // stopRequested is set by the SIGTERM handler while this loop sleeps.
+  for (;;) {
+    if (stopRequested || existsSync(join(outDir, `.fake-release-${step}`))) return
+    // A failed test removes its data folder without releasing: do not wait forever.
+    if (!existsSync(outDir)) process.exit(1)
+    await sleep(20)
+  }
+}
+
 const seed = cfg.seed ?? 42
 function lossAt (step) {
   const noise = Math.abs(Math.sin(step * 12.9898 + seed * 78.233) * 43758.5453) % 1
@@ -202,6 +220,7 @@ while (step < total) {
     const rl = grpo ? await grpoStep(step) : {}
     out('log', { step, total_steps: total, epoch: Number((step / stepsPerEpoch).toFixed(4)), loss: lastLoss, lr: cfg.learning_rate ?? 2e-4, grad_norm: 0.25, tokens_per_s: 7700.5, gpu_mem_gb: 41.2, ...rl })
   }
+  if (script.hold_after_steps?.includes(step)) await hold(step)
   if (script.error_at_step === step) fail(script.error_message ?? `scripted error at step ${step}`, script.error_type ?? 'runtime', 1)
   const crashMarker = join(outDir, `.fake-crashed-at-${step}`)
   if (script.crash_at_step === step && !existsSync(crashMarker)) {

@@ -21,6 +21,11 @@ export interface FakeBehaviour {
   stderr_at_start?: string
   /** Keep training through SIGTERM (the service must then SIGKILL it). */
   ignore_sigterm?: boolean
+  /**
+   * After logging each of these steps, write `.fake-held-at-<step>` in output_dir and wait
+   * until `.fake-release-<step>` exists there (or a SIGTERM comes, which checkpoints the step).
+   */
+  hold_after_steps?: number[]
 }
 
 /** Writes the script file the fake reads (T2S_FAKE_TRAINER_SCRIPT), keyed by base model. */

@@ -55,6 +55,7 @@ describe('training jobs through gateway → NATS → trainer service, with the s
       default: { step_ms: 15 },
       'slow-model': { step_ms: 150, total_steps: 400 },
       'resumable-model': { step_ms: 120, total_steps: 30 },
+      'held-model': { step_ms: 20, total_steps: 30, hold_after_steps: [12, 17] },
       'crashy-model': { step_ms: 20, total_steps: 12, crash_at_step: 7 },
       'oom-model': { error_at_step: 3, error_type: 'oom', error_message: 'OutOfMemoryError: CUDA out of memory (scripted)' },
       'no-peft-model': { exit_code_at_start: 1, stderr_at_start: "Traceback (most recent call last):\nModuleNotFoundError: No module named 'peft'" }
@@ -202,25 +203,34 @@ describe('training jobs through gateway → NATS → trainer service, with the s
     assert.ok(!student.adapters.has('to-cancel'))
   })
 
-  test('a trainer service killed mid-run resumes the job from the last checkpoint', async () => {
-    const res = await post({ dataset: 'ds_small', base_model: 'resumable-model', adapter_name: 'resumed', hyperparameters: { save_steps: 5 } })
+  test('a trainer service killed mid-run resumes the job from the last checkpoint, with the steps its orphaned trainer logged', async () => {
+    // The trainer holds after step 12 until released, so the service dies with exactly steps
+    // 1-12 recorded; released, the orphan goes on past checkpoint 15 and holds after step 17,
+    // logging 13-17 with no service to relay them; the successor stops it (it checkpoints at 17).
+    const res = await post({ dataset: 'ds_small', base_model: 'held-model', adapter_name: 'resumed', hyperparameters: { save_steps: 5 } })
     const { id, job_id: jobId } = res.json()
-    const before = await waitFor(async () => { const j = await get(id); return j.progress.step >= 12 ? j : null }, 20_000)
-    const pid = JSON.parse(readFileSync(join(stack.dataDir, 'trainer', 'runs', id, 'trainer.pid'), 'utf8')).pid as number
+    const run = join(stack.dataDir, 'trainer', 'runs', id)
+    const out = join(run, 'out')
+    const before = await waitFor(async () => { const j = await get(id); return j.loss.length === 12 ? j : null }, 20_000)
+    assert.ok(existsSync(join(out, '.fake-held-at-12')))
+    assert.equal(before.run.checkpoint_step, 10)
+    const pid = JSON.parse(readFileSync(join(run, 'trainer.pid'), 'utf8')).pid as number
     await stack.procs.get('trainer')!.kill('SIGKILL')
+    writeFileSync(join(out, '.fake-release-12'), '')
+    await waitFor(async () => existsSync(join(out, '.fake-held-at-17')), 20_000)
+    assert.ok(alive(pid), 'the orphan outlived its service')
     await stack.startService('trainer')
     const done = await stack.waitJob(jobId, 60_000)
     assert.equal(done.status, 'succeeded', done.error)
     assert.ok(!alive(pid), 'the orphaned trainer of the killed service is gone')
     const job = await get(id)
     assert.equal(job.run.attempts, 2)
-    // The newest checkpoint when the service died: step 10 or, if the trainer got that far
-    // before the kill landed, a later multiple of save_steps.
-    assert.ok(job.run.resumed_from_step >= before.run.checkpoint_step && job.run.resumed_from_step % 5 === 0, String(job.run.resumed_from_step))
+    assert.equal(readFileSync(join(out, '.fake-sigterm-after-step'), 'utf8'), '17')
+    assert.equal(job.run.resumed_from_step, 17)
     assert.deepEqual(job.loss.map((p: { step: number }) => p.step), Array.from({ length: 30 }, (_v, i) => i + 1), 'each step once')
-    for (const p of before.loss) {
-      assert.equal(job.loss[p.step - 1].loss, p.loss, `step ${p.step}: the resumed run logs the same loss`)
-    }
+    const reference = await post({ dataset: 'ds_small', base_model: 'resumable-model', adapter_name: 'uninterrupted', hyperparameters: { save_steps: 5 } })
+    assert.equal((await stack.waitJob(reference.json().job_id, 60_000)).status, 'succeeded')
+    assert.deepEqual(job.loss.map((p: { loss: number }) => p.loss), (await get(reference.json().id)).loss.map((p: { loss: number }) => p.loss), 'the same loss at each step as a run never interrupted')
     assert.equal(student.adapters.get('resumed'), join(stack.dataDir, 'artifacts/adapters/resumed'))
   })
 

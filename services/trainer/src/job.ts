@@ -7,7 +7,8 @@ import type { JobContext, SingleJobKind } from '@t2s/core/jobs'
 import type { LlmClient } from '@t2s/core/llm'
 import { fileSha256 } from '@t2s/core/util'
 import { trainerCommand, trainerEnv, type CommandOptions } from './command.js'
-import type { CancelledEvent, DoneEvent, ErrorEvent, TrainerEvent } from './events.js'
+import { readEventFile } from './event-file.js'
+import { parseEventLine, type CancelledEvent, type CheckpointEvent, type DoneEvent, type ErrorEvent, type LogEvent, type TrainerEvent } from './events.js'
 import { runTrainer, stopLeftover, type TrainerExit } from './process.js'
 import { folderDigests, publishFolder } from './publish.js'
 import type { TrainingRepo, TrainingRow } from './repo.js'
@@ -57,6 +58,9 @@ async function runTraining (deps: TrainingDeps, ctx: JobContext<TrainingJobParam
   writeAtomic(configFile, JSON.stringify(absolute(JSON.parse(row.config), dataDir), null, 2) + '\n')
   const pidFile = join(dir, 'trainer.pid')
   if (await stopLeftover(pidFile, deps.stopGraceMs)) ctx.log.warn('stopped a trainer left running by an earlier process of this service')
+  // Before the next trainer resumes from the newest checkpoint: what the last one reported
+  // and no service recorded (this service was killed) goes into the record now.
+  if (row.attempts > 0) await replayUnrecorded(repo, ctx, id, eventsFile(dir, row.attempts))
   repo.startAttempt(id)
   if (ctx.delivery > 1) await say(ctx, 'log', { message: `trainer service restarted the job (delivery ${ctx.delivery}); the trainer resumes from its last checkpoint` })
 
@@ -72,20 +76,16 @@ async function runTraining (deps: TrainingDeps, ctx: JobContext<TrainingJobParam
         break
       }
       case 'log': {
-        const { event: _e, total_steps: total, grpo, ...sft } = e
-        const point = { ...sft, ...grpo }
-        repo.addPoint(id, point)
-        await say(ctx, 'metric', { ...point, total_steps: total })
+        await recordStep(repo, ctx, id, e)
         const t = Date.now()
-        if (t - lastProgress >= PROGRESS_EVERY_MS || e.step === total) {
+        if (t - lastProgress >= PROGRESS_EVERY_MS || e.step === e.total_steps) {
           lastProgress = t
-          await say(ctx, 'progress', { done: e.step, total })
+          await say(ctx, 'progress', { done: e.step, total: e.total_steps })
         }
         break
       }
       case 'checkpoint':
-        repo.checkpoint(id, e.step)
-        await say(ctx, 'log', { message: `checkpoint at step ${e.step}`, step: e.step })
+        await recordCheckpoint(repo, ctx, id, e)
         break
       default:
         outcome = e
@@ -100,6 +100,7 @@ async function runTraining (deps: TrainingDeps, ctx: JobContext<TrainingJobParam
     env: trainerEnv(process.env, deps.command.trainerDir, grpo ? deps.rewardApiKey : undefined),
     cwd: dir,
     logFile: join(dir, 'trainer.log'),
+    eventsFile: eventsFile(dir, row.attempts + 1),
     pidFile,
     stopGraceMs: deps.stopGraceMs
   }, onEvent, ctx.signal)
@@ -121,6 +122,45 @@ async function runTraining (deps: TrainingDeps, ctx: JobContext<TrainingJobParam
   if (ctx.delivery >= deps.maxAttempts) throw new JobFailure(redact(`${failure.message}, on each of ${ctx.delivery} attempts`, dataDir))
   await say(ctx, 'log', { message: `${redact(failure.message, dataDir)}; trying again from the last checkpoint` })
   throw new Error(failure.message)
+}
+
+/** One file per attempt, so a successor knows which run's events it replays. */
+const eventsFile = (dir: string, attempt: number) => join(dir, `events-${attempt}.jsonl`)
+
+async function recordStep (repo: TrainingRepo, ctx: JobContext, id: string, e: LogEvent): Promise<void> {
+  const { event: _e, total_steps: total, grpo, ...sft } = e
+  const point = { ...sft, ...grpo }
+  repo.addPoint(id, point)
+  await say(ctx, 'metric', { ...point, total_steps: total })
+}
+
+async function recordCheckpoint (repo: TrainingRepo, ctx: JobContext, id: string, e: CheckpointEvent): Promise<void> {
+  repo.checkpoint(id, e.step)
+  await say(ctx, 'log', { message: `checkpoint at step ${e.step}`, step: e.step })
+}
+
+/**
+ * Records the steps and checkpoints of an earlier attempt's events file that came after the
+ * last recorded step: those its service had not handled when it died, and those its orphaned
+ * trainer went on to write. Its steps only grow, and the service handled them in order, so
+ * the recorded ones are a prefix. Replaying twice records nothing twice.
+ */
+async function replayUnrecorded (repo: TrainingRepo, ctx: JobContext, id: string, file: string): Promise<void> {
+  let last = repo.lastStep(id)
+  let checkpoint = repo.require(id).checkpoint_step ?? 0
+  let replayed = 0
+  for (const line of readEventFile(file)) {
+    const e = parseEventLine(line)
+    if (e?.event === 'log' && e.step > last) {
+      await recordStep(repo, ctx, id, e)
+      last = e.step
+      replayed++
+    } else if (e?.event === 'checkpoint' && e.step > checkpoint) {
+      await recordCheckpoint(repo, ctx, id, e)
+      checkpoint = e.step
+    }
+  }
+  if (replayed > 0) await say(ctx, 'log', { message: `recorded ${replayed} step(s) up to step ${last} that the trainer logged while no service was relaying its events`, step: last })
 }
 
 /** What an unsuccessful trainer exit means: a final failure, or a crash worth resuming. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
-import { createWriteStream, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createInterface } from 'node:readline'
+import { appendFileSync, closeSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { setTimeout as delay } from 'node:timers/promises'
+import { EventFileTail } from './event-file.js'
 import { parseEventLine, type TrainerEvent } from './events.js'
 
 export interface RunSpec {
@@ -9,8 +9,13 @@ export interface RunSpec {
   args: string[]
   env: NodeJS.ProcessEnv
   cwd: string
-  /** The trainer's stderr (its log) is appended here. */
+  /** The trainer's stderr (its log) is appended here, with its stdout lines that are not events. */
   logFile: string
+  /**
+   * The trainer's stdout (its events) is appended here and read back as it grows, so what the
+   * trainer reports outlives this service (a successor replays it).
+   */
+  eventsFile: string
   /** Holds the trainer's pid while it runs, so a restarted service can stop a leftover one. */
   pidFile: string
   /** After a stop request: how long the trainer may take to checkpoint before SIGKILL. */
@@ -27,36 +32,45 @@ export interface TrainerExit {
 }
 
 const TAIL_LINES = 20
+/** How often the events file is read while the trainer runs (a step takes seconds on a GPU). */
+const EVENTS_POLL_MS = 100
 
 /**
- * Runs one trainer process: events from its stdout go to `onEvent` one at a time, in
- * order; stderr goes to the log file. The trainer leads its own process group (it may be
- * accelerate's launcher with one worker per GPU), so stopping signals the whole group:
- * SIGTERM (the trainer checkpoints and reports `cancelled`), then SIGKILL after the grace
- * period. Resolves once the process has exited and every event has been handled.
+ * Runs one trainer process: events from its stdout go to `onEvent` one at a time, in order;
+ * stderr is its log. Both are files, not pipes to this service: a trainer whose service was
+ * killed must not die of a broken pipe at its next line, and what it writes meanwhile is kept
+ * for the successor. The trainer leads its own process group (it may be accelerate's launcher
+ * with one worker per GPU), so stopping signals the whole group: SIGTERM (the trainer
+ * checkpoints and reports `cancelled`), then SIGKILL after the grace period. Resolves once the
+ * process has exited and every event has been handled.
  */
 export async function runTrainer (spec: RunSpec, onEvent: (e: TrainerEvent) => Promise<void>, stop: AbortSignal): Promise<TrainerExit> {
-  const child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-  const log = createWriteStream(spec.logFile, { flags: 'a' })
-  const tail: string[] = []
+  const stdout = openSync(spec.eventsFile, 'a')
+  const stderr = openSync(spec.logFile, 'a')
+  const events = new EventFileTail(spec.eventsFile, statSync(spec.eventsFile).size)
+  const logStart = statSync(spec.logFile).size
+  let child: ReturnType<typeof spawn>
+  try {
+    child = spawn(spec.file, spec.args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', stdout, stderr] })
+  } finally {
+    // The child holds its own copies.
+    closeSync(stdout)
+    closeSync(stderr)
+  }
   let chain = Promise.resolve()
   let handlerError: unknown = null
   let spawnError: NodeJS.ErrnoException | null = null
 
   if (child.pid !== undefined) writeFileSync(spec.pidFile, JSON.stringify({ pid: child.pid, args: spec.args }) + '\n')
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  const onLine = (line: string): void => {
     const event = parseEventLine(line)
     if (!event) {
-      log.write(`[stdout] ${line}\n`)
+      if (line.trim()) appendFileSync(spec.logFile, `${STRAY}${line}\n`)
       return
     }
     chain = chain.then(async () => await onEvent(event)).catch((err) => { handlerError ??= err })
-  })
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    log.write(line + '\n')
-    tail.push(line)
-    if (tail.length > TAIL_LINES) tail.shift()
-  })
+  }
+  const poll = setInterval(() => events.read().forEach(onLine), EVENTS_POLL_MS)
 
   let killTimer: NodeJS.Timeout | undefined
   const onStop = () => {
@@ -71,16 +85,38 @@ export async function runTrainer (spec: RunSpec, onEvent: (e: TrainerEvent) => P
       spawnError = err
       resolve({ code: null, signal: null })
     })
-    // 'close' comes after the exit and after stdout/stderr have ended: no line is lost.
-    child.once('close', (code, signal) => resolve({ code, signal }))
+    child.once('exit', (code, signal) => resolve({ code, signal }))
   })
+  clearInterval(poll)
+  // The trainer has exited: the events file is complete (a last line without its newline is a cut-off write).
+  events.read().forEach(onLine)
+  onLine(events.rest())
   clearTimeout(killTimer)
   stop.removeEventListener('abort', onStop)
   rmSync(spec.pidFile, { force: true })
   await chain
-  await new Promise<void>((resolve) => log.end(resolve))
   if (handlerError) throw handlerError
-  return { ...exit, spawnError, stderrTail: tail }
+  return { ...exit, spawnError, stderrTail: stderrTail(spec.logFile, logStart) }
+}
+
+/** Marks a stdout line that is not an event in the log, where stderr's lines go too. */
+const STRAY = '[stdout] '
+const TAIL_BYTES = 64 * 1024
+
+/** The last lines the trainer wrote to stderr in this run (the log from `from` on, without stray stdout lines). */
+function stderrTail (logFile: string, from: number): string[] {
+  const size = statSync(logFile).size
+  const start = Math.max(from, size - TAIL_BYTES)
+  const fd = openSync(logFile, 'r')
+  try {
+    const buf = Buffer.alloc(size - start)
+    readSync(fd, buf, 0, buf.length, start)
+    const lines = buf.toString('utf8').split('\n')
+    if (start > from) lines.shift() // cut in the middle
+    return lines.filter((l) => l && !l.startsWith(STRAY)).slice(-TAIL_LINES)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 function signalGroup (pid: number | undefined, signal: NodeJS.Signals): void {

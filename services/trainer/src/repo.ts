@@ -112,6 +112,12 @@ export class TrainingRepo {
     })
   }
 
+  /** The highest logged step (0 when none). */
+  lastStep (id: string): number {
+    const row = this.db.prepare('SELECT max(step) AS step FROM training_metrics WHERE training_id = ?').get(id) as { step: number | null }
+    return row.step ?? 0
+  }
+
   lastLoss (id: string): number | null {
     const row = this.db.prepare('SELECT loss FROM training_metrics WHERE training_id = ? ORDER BY step DESC LIMIT 1').get(id) as { loss: number | null } | undefined
     return row?.loss ?? null

@@ -38,7 +38,7 @@ async function run (id: string, stopAtStep?: number) {
   const stop = new AbortController()
   const events: TrainerEvent[] = []
   const t0 = Date.now()
-  const exit = await runTrainer({ file: cmd.file, args: cmd.args, env: trainerEnv(process.env, trainerDir), cwd: dir, logFile: join(dir, 'trainer.log'), pidFile: join(dir, 'trainer.pid'), stopGraceMs: 120_000 }, async (e) => {
+  const exit = await runTrainer({ file: cmd.file, args: cmd.args, env: trainerEnv(process.env, trainerDir), cwd: dir, logFile: join(dir, 'trainer.log'), eventsFile: join(dir, 'events.jsonl'), pidFile: join(dir, 'trainer.pid'), stopGraceMs: 120_000 }, async (e) => {
     events.push(e)
     if (stopAtStep !== undefined && e.event === 'log' && e.step === stopAtStep) stop.abort('cancelled')
   }, stop.signal)
