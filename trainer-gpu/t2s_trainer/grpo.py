@@ -28,9 +28,7 @@ import json
 import logging
 import os
 import random
-import sys
 import time
-import traceback
 
 from .checkpoint import STATE_FILE, clean_stale, commit_dir, list_checkpoints, resolve_resume, rotate, write_json, write_manifest
 from .config import ConfigError, to_dict
@@ -38,7 +36,7 @@ from .data import iter_jsonl
 from .events import EventWriter
 from .grpo_config import GRPOConfig
 from .reward_client import RewardClient, RewardRequestError, RewardStopped, RewardUnavailable
-from .sft import EXIT_CANCELLED, EXIT_CONFIG, EXIT_ERROR, EXIT_OK, Cancelled, StopSignal, pick_pad_id
+from .sft import EXIT_CANCELLED, EXIT_OK, Cancelled, StopSignal, pick_pad_id, run_entry
 
 DONE_FILE = "done.json"
 log = logging.getLogger("t2s_trainer")
@@ -479,40 +477,14 @@ class GRPORecipe:
 
 
 def main(cfg: GRPOConfig | None, config_error: str | None = None) -> int:
-    """CLI entry: owns stdout, signals, the error/cancel events and the exit code (as sft.main)."""
-    events = EventWriter.capture_stdout()
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if config_error is not None:
-        events.emit("error", message=config_error, error_type="config")
-        return EXIT_CONFIG
-    os.environ.setdefault("PYTORCH_CUDA_ALLOC_CONF", "expandable_segments:True")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    stop = StopSignal()
-    stop.install()
-    recipe = GRPORecipe(cfg, events, stop)
-    try:
-        if not recipe.setup():
-            return EXIT_OK
-        return recipe.train()
-    except Cancelled as exc:
-        log.info("cancelled during setup (%s)", exc)
-        checkpoints = list_checkpoints(cfg.output_dir) if os.path.isdir(cfg.output_dir) else []
-        events.emit("cancelled", step=checkpoints[-1][0] if checkpoints else 0,
-                    checkpoint=checkpoints[-1][1] if checkpoints else None)
-        return EXIT_CANCELLED
-    except ConfigError as exc:
-        events.emit("error", message=str(exc), error_type="config")
-        return EXIT_CONFIG
-    except RewardRequestError as exc:
-        events.emit("error", message=str(exc), error_type="reward")
-        return EXIT_ERROR
-    except RewardUnavailable as exc:
-        events.emit("error", message=str(exc), error_type="reward_unavailable")
-        return EXIT_ERROR
-    except Exception as exc:  # noqa: BLE001 - every failure must reach the service as an event
-        traceback.print_exc(file=sys.stderr)
-        kind = "oom" if type(exc).__name__ == "OutOfMemoryError" else "runtime"
-        events.emit("error", message=f"{type(exc).__name__}: {exc}", error_type=kind)
-        return EXIT_ERROR
-    finally:
-        recipe.cleanup()
+    """CLI entry (run_entry owns stdout, signals, the error/cancel events and the exit code, as for sft)."""
+
+    def body(events: EventWriter, stop: StopSignal) -> int:
+        recipe = GRPORecipe(cfg, events, stop)
+        try:
+            return recipe.train() if recipe.setup() else EXIT_OK
+        finally:
+            recipe.cleanup()
+
+    return run_entry(cfg, config_error, body,
+                     error_types=((RewardRequestError, "reward"), (RewardUnavailable, "reward_unavailable")))

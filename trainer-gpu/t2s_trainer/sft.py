@@ -656,8 +656,11 @@ def _make_optimizer(cfg: SFTConfig, params, device):
     )
 
 
-def main(cfg: SFTConfig | None, config_error: str | None = None) -> int:
-    """Entry point used by the CLI: owns stdout, signals, the error/cancel events and the exit code."""
+def run_entry(cfg, config_error: str | None, body, error_types: tuple[tuple[type[Exception], str], ...] = ()) -> int:
+    """The CLI entry every recipe shares: owns stdout, signals, the error/cancel events and the exit code.
+
+    body(events, stop) runs the recipe and returns its exit code; `error_types` names the recipe's own
+    expected failures (exception type, the error event's error_type), reported without a traceback."""
     events = EventWriter.capture_stdout()
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if config_error is not None:
@@ -668,9 +671,7 @@ def main(cfg: SFTConfig | None, config_error: str | None = None) -> int:
     stop = StopSignal()
     stop.install()
     try:
-        if cfg.method == "qlora":
-            require_bitsandbytes()  # before any heavy import: fail at once
-        return run(cfg, events, stop)
+        return body(events, stop)
     except Cancelled as exc:
         log.info("cancelled during setup (%s)", exc)
         checkpoints = list_checkpoints(cfg.output_dir) if cfg and os.path.isdir(cfg.output_dir) else []
@@ -681,7 +682,22 @@ def main(cfg: SFTConfig | None, config_error: str | None = None) -> int:
         events.emit("error", message=str(exc), error_type="config")
         return EXIT_CONFIG
     except Exception as exc:  # noqa: BLE001 - every failure must reach the service as an event
+        known = next((name for cls, name in error_types if isinstance(exc, cls)), None)
+        if known is not None:
+            events.emit("error", message=str(exc), error_type=known)
+            return EXIT_ERROR
         traceback.print_exc(file=sys.stderr)
         kind = "oom" if type(exc).__name__ == "OutOfMemoryError" else "runtime"
         events.emit("error", message=f"{type(exc).__name__}: {exc}", error_type=kind)
         return EXIT_ERROR
+
+
+def main(cfg: SFTConfig | None, config_error: str | None = None) -> int:
+    """Entry point used by the CLI (run_entry owns stdout, signals, events and the exit code)."""
+
+    def body(events: EventWriter, stop: StopSignal) -> int:
+        if cfg.method == "qlora":
+            require_bitsandbytes()  # before any heavy import: fail at once
+        return run(cfg, events, stop)
+
+    return run_entry(cfg, config_error, body)
