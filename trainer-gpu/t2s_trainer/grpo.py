@@ -17,7 +17,8 @@ A recipe in torchtune's shape: `setup` (data, model, optimizer, resume), `train`
 0 done, 1 error, 2 bad configuration or data, 3 cancelled (SIGTERM/SIGINT; a checkpoint was written). The adapter
 lands in <output_dir>/adapter with the same layout as an SFT adapter, so the evaluator and vLLM load it unchanged.
 Sampling of step s is seeded by (seed, s), so a resumed run draws the same completions, gets the same rewards and
-computes the same losses as an uninterrupted one.
+computes the same losses as an uninterrupted one; bit for bit with `deterministic: true`, since otherwise attention's
+backward can round differently in another process and one flipped sampled token changes a later step.
 """
 
 from __future__ import annotations
@@ -119,6 +120,10 @@ class GRPORecipe:
             raise ConfigError("grpo needs a CUDA GPU")
         self.device = torch.device("cuda", 0)
         torch.backends.cuda.matmul.allow_tf32 = True
+        if cfg.deterministic:
+            # before the first cuBLAS call: reproducible GEMMs need a fixed workspace
+            os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+            torch.use_deterministic_algorithms(True)
         os.makedirs(cfg.output_dir, exist_ok=True)
         clean_stale(cfg.output_dir)
         done_path = os.path.join(cfg.output_dir, DONE_FILE)

@@ -74,6 +74,10 @@ class GRPOConfig:
     bf16: bool = _f(True, "bf16 compute (autocast); LoRA weights stay fp32.")
     gradient_checkpointing: bool = _f(True, "Recompute activations in backward.")
     attn_implementation: str = _f("sdpa", "Attention kernel.", ("sdpa", "eager"))
+    deterministic: bool = _f(False, "Deterministic kernels (torch.use_deterministic_algorithms, a fixed cuBLAS "
+                                    "workspace): two runs, or a run and its resume after a kill, then sample the "
+                                    "same completions. Off, attention's backward adds in a varying order, and one "
+                                    "rounding difference in the weights can change a later sampled token.")
     loss_chunk_size: int = _f(1024, "Tokens per chunk of the lm_head log-probabilities (never full-vocabulary logits for all).")
     seed: int = _f(42, "Seed of prompt order, LoRA init and sampling (each step's sampling is seeded by seed and step).")
     logging_steps: int = _f(1, "Emit a 'log' event every N steps.")

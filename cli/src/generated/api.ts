@@ -3350,6 +3350,8 @@ export interface paths {
                             rollout_batch_size?: number;
                             /** @description default true */
                             gradient_checkpointing?: boolean;
+                            /** @description Deterministic GPU kernels: a job resumed after a crash samples the same completions as an uninterrupted run, bit for bit (default false: attention rounding may differ after a resume) */
+                            deterministic?: boolean;
                             /** @description Prompt order, LoRA init and sampling (default 42) */
                             seed?: number;
                             logging_steps?: number;

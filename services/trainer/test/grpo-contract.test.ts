@@ -43,6 +43,7 @@ const EVERY_SETTING: Required<GrpoHyperparameters> = {
   micro_batch_size: 4,
   rollout_batch_size: 32,
   gradient_checkpointing: false,
+  deterministic: true,
   seed: 3,
   logging_steps: 2,
   save_steps: 5,

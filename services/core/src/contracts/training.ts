@@ -78,6 +78,7 @@ export const GrpoHyperparametersSchema = Type.Object({
   micro_batch_size: Opt(Type.Integer({ minimum: 1, maximum: 512, description: 'Completions per forward/backward (default 8)' })),
   rollout_batch_size: Opt(Type.Integer({ minimum: 1, maximum: 512, description: 'Completions generated together (default 64)' })),
   gradient_checkpointing: Opt(Type.Boolean({ description: 'default true' })),
+  deterministic: Opt(Type.Boolean({ description: 'Deterministic GPU kernels: a job resumed after a crash samples the same completions as an uninterrupted run, bit for bit (default false: attention rounding may differ after a resume)' })),
   seed: Opt(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, description: 'Prompt order, LoRA init and sampling (default 42)' })),
   logging_steps: Opt(Type.Integer({ minimum: 1, maximum: 10000 })),
   save_steps: Opt(Type.Integer({ minimum: 0, description: 'Checkpoint every N steps (default 10; 0 = only on cancel)' })),
