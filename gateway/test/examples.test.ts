@@ -5,11 +5,13 @@ import { Type } from 'typebox'
 import { compileSchema } from '@t2s/core/contracts'
 import { buildDemo } from '../../scripts/build-demo.js'
 import { AUTH, startStack, type Stack } from '../../test/helpers/stack.js'
+import examples from '../src/examples.json' with { type: 'json' }
 import { build } from './helper.js'
 
 interface Operation { method: string, path: string, example: unknown, schema: object }
 interface Media { schema: object, example?: unknown }
-interface OpenApiOperation { requestBody?: { content: Record<string, Media> }, responses: Record<string, { content?: Record<string, Media> }> }
+interface Parameter { in: string, name: string, schema: object, example?: unknown }
+interface OpenApiOperation { requestBody?: { content: Record<string, Media> }, responses: Record<string, { content?: Record<string, Media> }>, parameters?: Parameter[] }
 interface OpenApiDocument { paths: Record<string, Record<string, OpenApiOperation>>, components: object }
 
 const operations = (doc: OpenApiDocument) => Object.entries(doc.paths).flatMap(([path, methods]) =>
@@ -42,6 +44,19 @@ test('every request body in the OpenAPI document has an example, and each is val
     assert.notEqual(op.example, undefined, `${op.method} ${op.path} has no example`)
     assertValid(doc, op.schema, op.example, `${op.method} ${op.path}`)
   }
+})
+
+test('every path parameter has an example (an id of the demo stack), valid against its schema', async (t) => {
+  const app = await build(t)
+  const doc = app.swagger() as unknown as OpenApiDocument
+  const params = operations(doc).flatMap(({ name, op }) => (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => ({ what: `${name} {${p.name}}`, ...p })))
+  assert.equal(params.length, 23)
+  for (const p of params) {
+    assert.notEqual(p.example, undefined, `${p.what} has no example`)
+    assertValid(doc, p.schema, p.example, p.what)
+  }
+  const job = params.find((p) => p.what === 'GET /v1/jobs/{id} {id}')
+  assert.equal(job?.example, examples.job.id)
 })
 
 test('every success answer with a body has an example: JSON ones valid against their schema, streams and files in their format', async (t) => {

@@ -261,6 +261,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Job id (job_…)
+                     * @example job_mxbjsjyqfe8a2649ebe6
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -358,6 +362,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Job id (job_…)
+                     * @example job_mxbjsjyqfe8a2649ebe6
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -429,6 +437,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Job id (job_…)
+                     * @example job_mxbjsjyqfe8a2649ebe6
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -525,6 +537,10 @@ export interface paths {
                     "last-event-id"?: string;
                 };
                 path: {
+                    /**
+                     * @description Job id (job_…)
+                     * @example job_mxbjsjyqfe8a2649ebe6
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -801,6 +817,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Source id (src_…) or name
+                     * @example src_mxbjsjsc0f47acacf367
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -879,6 +899,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Source id (src_…) or name
+                     * @example src_mxbjsjsc0f47acacf367
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -951,6 +975,10 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /**
+                     * @description Source id (src_…) or name
+                     * @example src_mxbjsjsc0f47acacf367
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -1423,6 +1451,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Evaluation id (ev_…)
+                     * @example ev_mxbjskhxf73a9045df8b
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -1557,6 +1589,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Evaluation id (ev_…)
+                     * @example ev_mxbjskhxf73a9045df8b
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -1631,6 +1667,10 @@ export interface paths {
                 };
                 header?: never;
                 path: {
+                    /**
+                     * @description Evaluation id (ev_…)
+                     * @example ev_mxbjskhxf73a9045df8b
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -1766,6 +1806,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Evaluation id (ev_…)
+                     * @example ev_mxbjskhxf73a9045df8b
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -2693,6 +2737,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Dataset id (ds_… or cot_…)
+                     * @example ds_mxbjsjyq4e5f720ab73d
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -2862,6 +2910,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Dataset id (ds_… or cot_…)
+                     * @example ds_mxbjsjyq4e5f720ab73d
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -2931,7 +2983,15 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Dataset id (ds_… or cot_…)
+                     * @example ds_mxbjsjyq4e5f720ab73d
+                     */
                     id: string;
+                    /**
+                     * @description Which file of the dataset
+                     * @example train
+                     */
                     split: "train" | "test";
                 };
                 cookie?: never;
@@ -3462,6 +3522,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Training job id (tj_…)
+                     * @example tj_mxbjslsfde5218045f62
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -3674,6 +3738,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Training job id (tj_…)
+                     * @example tj_mxbjslsfde5218045f62
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -3743,6 +3811,10 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /**
+                     * @description Training job id (tj_…)
+                     * @example tj_mxbjslsfde5218045f62
+                     */
                     id: string;
                 };
                 cookie?: never;
@@ -4519,8 +4591,12 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    /** @description Source id or name */
+                    /**
+                     * @description Source id or name
+                     * @example src_mxbjsjsc0f47acacf367
+                     */
                     id: string;
+                    /** @example library */
                     db_id: string;
                 };
                 cookie?: never;

@@ -1,4 +1,5 @@
-import type { TSchema } from 'typebox'
+import { Type, type TSchema } from 'typebox'
+import { IdParamsSchema } from '@t2s/core/contracts'
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid; detail names the field or item',
@@ -37,3 +38,10 @@ export const ok = (description: string, schema: TSchema, example: unknown) => ({
 
 /** A success response of another media type (a stream, a file, an image), with an example of its text. */
 export const okAs = (mediaType: string, description: string, example: string) => ({ description, content: { [mediaType]: { schema: { type: 'string' }, example } } })
+
+/**
+ * Path parameters naming one resource by id: the common id rules (core's IdParamsSchema), what the id
+ * names and an example id of the demo stack (src/examples.json), shown and pre-filled by Swagger UI.
+ */
+export const idParams = (what: string, example: string) =>
+  Type.Object({ id: Type.String({ ...IdParamsSchema.properties.id, description: what, examples: [example] }) }, { additionalProperties: false })
