@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox'
 import { IdParamsSchema } from '@t2s/core/contracts'
+import examples from '../examples.json' with { type: 'json' }
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid; detail names the field or item',
@@ -39,9 +40,18 @@ export const ok = (description: string, schema: TSchema, example: unknown) => ({
 /** A success response of another media type (a stream, a file, an image), with an example of its text. */
 export const okAs = (mediaType: string, description: string, example: string) => ({ description, content: { [mediaType]: { schema: { type: 'string' }, example } } })
 
-/**
- * Path parameters naming one resource by id: the common id rules (core's IdParamsSchema), what the id
- * names and an example id of the demo stack (src/examples.json), shown and pre-filled by Swagger UI.
- */
-export const idParams = (what: string, example: string) =>
+const idParams = (what: string, example: string) =>
   Type.Object({ id: Type.String({ ...IdParamsSchema.properties.id, description: what, examples: [example] }) }, { additionalProperties: false })
+
+/**
+ * Path parameters naming one resource by id, one per kind of resource: the common id rules (core's
+ * IdParamsSchema), what the id names and an example id of the demo stack (src/examples.json),
+ * shown and pre-filled by Swagger UI.
+ */
+export const ResourceIdParams = {
+  source: idParams('Source id (src_…) or name', examples.source.id),
+  dataset: idParams('Dataset id (ds_… or cot_…)', examples.dataset.id),
+  evaluation: idParams('Evaluation id (ev_…)', examples.evaluation.id),
+  trainingJob: idParams('Training job id (tj_…)', examples.trainingJob.id),
+  job: idParams('Job id (job_…)', examples.job.id)
+}

@@ -8,12 +8,12 @@ import {
   type DatasetFile
 } from '@t2s/core/contracts'
 import { ServiceError } from '@t2s/core'
-import { ok, problems, withExamples, idParams } from '../lib/schemas.js'
+import { ok, problems, withExamples, ResourceIdParams } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 
 const DatasetRef = Type.Unsafe<Dataset>({ $ref: 'Dataset#' })
 const FileParams = Type.Object({
-  id: idParams('Dataset id (ds_… or cot_…)', examples.dataset.id).properties.id,
+  id: ResourceIdParams.dataset.properties.id,
   split: Type.Union([Type.Literal('train'), Type.Literal('test')], { description: 'Which file of the dataset', examples: ['train'] })
 }, { additionalProperties: false })
 // On the wire a string; in the handler the file stream fastify pipes out.
@@ -54,7 +54,7 @@ const datasetRoutes: FastifyPluginAsyncTypebox<{ dataDir: string }> = async (app
   })
 
   app.get('/v1/datasets/:id', {
-    schema: { tags: ['datasets'], summary: 'A dataset: status, counts, dropped items, token statistics, manifest', params: idParams('Dataset id (ds_… or cot_…)', examples.dataset.id), response: { 200: ok('The dataset', DatasetRef, examples.dataset), ...problems(404) } }
+    schema: { tags: ['datasets'], summary: 'A dataset: status, counts, dropped items, token statistics, manifest', params: ResourceIdParams.dataset, response: { 200: ok('The dataset', DatasetRef, examples.dataset), ...problems(404) } }
   }, async (request) => {
     const { id } = request.params
     return await app.bus.call(datasetServiceFor(id), DATASET_VERBS.get, { id })

@@ -2,8 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { DATASET_VERBS, datasetServiceFor, EVALUATION_VERBS, SOURCE_VERBS, TRAINING_VERBS } from '@t2s/core/contracts'
-import examples from '../examples.json' with { type: 'json' }
-import { idParams, problems } from '../lib/schemas.js'
+import { problems, ResourceIdParams } from '../lib/schemas.js'
 
 const Deleted = { 204: { description: 'Deleted, or was not there (deleting is idempotent)', type: 'null' } }
 const noContent = async (reply: FastifyReply) => await reply.code(204).send()
@@ -20,7 +19,7 @@ const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['sources'],
       summary: "Forget a source's registration (never the files it points at)",
       description: '409 while a dataset build, an evaluation or a download that names it has not ended.',
-      params: idParams('Source id (src_…) or name', examples.source.id),
+      params: ResourceIdParams.source,
       response: { ...Deleted, ...problems(400, 409) }
     }
   }, async (request, reply) => {
@@ -33,7 +32,7 @@ const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['datasets'],
       summary: 'Delete a dataset: its record, its JSONL files and its job',
       description: '409 while it is being built or a training job that reads it has not ended.',
-      params: idParams('Dataset id (ds_… or cot_…)', examples.dataset.id),
+      params: ResourceIdParams.dataset,
       response: { ...Deleted, ...problems(400, 409) }
     }
   }, async (request, reply) => {
@@ -47,7 +46,7 @@ const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['evaluations'],
       summary: 'Delete an evaluation: its report, scored items, predictions and job',
       description: '409 while it runs (cancel it first).',
-      params: idParams('Evaluation id (ev_…)', examples.evaluation.id),
+      params: ResourceIdParams.evaluation,
       response: { ...Deleted, ...problems(400, 409) }
     }
   }, async (request, reply) => {
@@ -60,7 +59,7 @@ const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['training'],
       summary: 'Delete a training job: its record and loss series, checkpoints, log, and published adapter (unloaded from the student first)',
       description: '409 while it runs (cancel it first).',
-      params: idParams('Training job id (tj_…)', examples.trainingJob.id),
+      params: ResourceIdParams.trainingJob,
       response: { ...Deleted, ...problems(400, 409) }
     }
   }, async (request, reply) => {
@@ -73,7 +72,7 @@ const deletionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['jobs'],
       summary: "Delete an ended job's record and events",
       description: '409 while it has not ended, and for a job that built a dataset, evaluation or training job: delete that instead (its status is the job\'s).',
-      params: idParams('Job id (job_…)', examples.job.id),
+      params: ResourceIdParams.job,
       response: { ...Deleted, ...problems(400, 409) }
     }
   }, async (request, reply) => {

@@ -6,7 +6,7 @@ import {
   EvaluationListSchema, ItemPageSchema, ItemsQuerySchema, type EvaluationItem, type ItemChunk
 } from '@t2s/core/contracts'
 import { UploadEvaluationBodySchema, uploadedBody } from '../lib/predictions-upload.js'
-import { ok, problems, withExamples, idParams } from '../lib/schemas.js'
+import { ok, problems, withExamples, ResourceIdParams } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 
 const EvaluationRef = Type.Unsafe({ $ref: 'Evaluation#' })
@@ -36,7 +36,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['evaluations'],
       summary: 'The report: EX and Soft-F1 by difficulty (0-100), counts, item statuses, gold cache hits, timing, manifest',
-      params: idParams('Evaluation id (ev_…)', examples.evaluation.id),
+      params: ResourceIdParams.evaluation,
       response: { 200: ok('The evaluation (scored so far, while it runs)', EvaluationRef, examples.evaluation), ...problems(404) }
     }
   }, async (request) => await app.bus.call('evaluator', EVALUATION_VERBS.get, request.params))
@@ -45,7 +45,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['evaluations'],
       summary: 'Scored questions in file order, optionally of one status',
-      params: idParams('Evaluation id (ev_…)', examples.evaluation.id),
+      params: ResourceIdParams.evaluation,
       querystring: ItemsQuerySchema,
       response: { 200: ok('A page of items', ItemPageSchema, examples.itemPage), ...problems(400, 404) }
     }
@@ -69,7 +69,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['evaluations'],
       summary: 'The predictions in the official BIRD format: run the official scorer on this file unchanged',
-      params: idParams('Evaluation id (ev_…)', examples.evaluation.id),
+      params: ResourceIdParams.evaluation,
       response: { 200: ok('{"0": "SQL\\t----- bird -----\\tdb_id", …}', Predictions, examples.predictions), ...problems(404, 409) }
     }
   }, async (request, reply) => {

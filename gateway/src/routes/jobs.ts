@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { JobStatusSchema, TERMINAL_STATUSES } from '@t2s/core/contracts'
-import { ok, okAs, problems, idParams } from '../lib/schemas.js'
+import { ok, okAs, problems, ResourceIdParams } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 
 const JobRef = { $ref: 'Job#' }
@@ -39,18 +39,18 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/v1/jobs/:id', {
-    schema: { tags: ['jobs'], summary: 'A job: status, progress, result or error', params: idParams('Job id (job_…)', examples.job.id), response: { 200: ok('The job', Type.Unsafe(JobRef), examples.job), ...problems(404) } }
+    schema: { tags: ['jobs'], summary: 'A job: status, progress, result or error', params: ResourceIdParams.job, response: { 200: ok('The job', Type.Unsafe(JobRef), examples.job), ...problems(404) } }
   }, async (request) => await bus.jobs.require(request.params.id))
 
   app.post('/v1/jobs/:id/cancel', {
-    schema: { tags: ['jobs'], summary: 'Cancel a job; workers stop starting new work within 2 s', params: idParams('Job id (job_…)', examples.job.id), response: { 200: ok('The job after the request', Type.Unsafe(JobRef), examples.cancelledJob), ...problems(404) } }
+    schema: { tags: ['jobs'], summary: 'Cancel a job; workers stop starting new work within 2 s', params: ResourceIdParams.job, response: { 200: ok('The job after the request', Type.Unsafe(JobRef), examples.cancelledJob), ...problems(404) } }
   }, async (request) => await bus.jobs.cancel(request.params.id))
 
   app.get('/v1/jobs/:id/events', {
     schema: {
       tags: ['jobs'],
       summary: 'Progress as server-sent events (status, progress, log, metric); resumable with Last-Event-ID; ends after the final status',
-      params: idParams('Job id (job_…)', examples.job.id),
+      params: ResourceIdParams.job,
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]+$' })) }),
       response: { 200: okAs('text/event-stream', 'An event stream; each event id is its stream sequence', examples.jobEvents), ...problems(404) }
     }

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import {
   PageQuerySchema, CreateSourceBodySchema, QuestionPageSchema, SOURCE_VERBS, SourceListSchema
 } from '@t2s/core/contracts'
-import { ok, problems, withExamples, idParams } from '../lib/schemas.js'
+import { ok, problems, withExamples, ResourceIdParams } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 
 const SourceRef = Type.Unsafe({ $ref: 'Source#' })
@@ -26,11 +26,11 @@ const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => await app.bus.call('dataset', SOURCE_VERBS.list, {}))
 
   app.get('/v1/sources/:id', {
-    schema: { tags: ['sources'], summary: 'A source by id or name', params: idParams('Source id (src_…) or name', examples.source.id), response: { 200: ok('The source', SourceRef, examples.source), ...problems(404) } }
+    schema: { tags: ['sources'], summary: 'A source by id or name', params: ResourceIdParams.source, response: { 200: ok('The source', SourceRef, examples.source), ...problems(404) } }
   }, async (request) => await app.bus.call('dataset', SOURCE_VERBS.get, request.params))
 
   app.get('/v1/sources/:id/questions', {
-    schema: { tags: ['sources'], summary: "A page of a source's questions in file order", params: idParams('Source id (src_…) or name', examples.source.id), querystring: PageQuerySchema, response: { 200: ok('Questions', QuestionPageSchema, examples.questionPage), ...problems(400, 404) } }
+    schema: { tags: ['sources'], summary: "A page of a source's questions in file order", params: ResourceIdParams.source, querystring: PageQuerySchema, response: { 200: ok('Questions', QuestionPageSchema, examples.questionPage), ...problems(400, 404) } }
   }, async (request) => await app.bus.call('dataset', SOURCE_VERBS.questions, { ...request.params, ...request.query }))
 }
 

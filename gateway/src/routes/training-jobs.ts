@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import {
   AcceptedSchema, PageQuerySchema, type Accepted, CreateTrainingJobBodySchema, TRAINING_VERBS, TrainingJobListSchema
 } from '@t2s/core/contracts'
-import { ok, okAs, problems, withExamples, idParams } from '../lib/schemas.js'
+import { ok, okAs, problems, withExamples, ResourceIdParams } from '../lib/schemas.js'
 import examples from '../examples.json' with { type: 'json' }
 
 const TrainingJobRef = Type.Unsafe({ $ref: 'TrainingJob#' })
@@ -29,14 +29,14 @@ const trainingJobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => await app.bus.call('trainer', TRAINING_VERBS.list, request.query))
 
   app.get('/v1/training-jobs/:id', {
-    schema: { tags: ['training'], summary: 'A training job: status, configuration, loss series, throughput, artifacts and manifest', params: idParams('Training job id (tj_…)', examples.trainingJob.id), response: { 200: ok('The training job', TrainingJobRef, examples.trainingJob), ...problems(404) } }
+    schema: { tags: ['training'], summary: 'A training job: status, configuration, loss series, throughput, artifacts and manifest', params: ResourceIdParams.trainingJob, response: { 200: ok('The training job', TrainingJobRef, examples.trainingJob), ...problems(404) } }
   }, async (request) => await app.bus.call('trainer', TRAINING_VERBS.get, request.params))
 
   app.get('/v1/training-jobs/:id/loss.svg', {
     schema: {
       tags: ['training'],
       summary: 'The loss curve as an SVG image',
-      params: idParams('Training job id (tj_…)', examples.trainingJob.id),
+      params: ResourceIdParams.trainingJob,
       response: { 200: okAs('image/svg+xml', 'An SVG chart of the loss per step and its smoothed trend', examples.lossSvg), ...problems(404) }
     }
   }, async (request, reply) => {
